@@ -1,0 +1,46 @@
+# newsstudy — every target does its own set-up: a fresh clone needs only `make reproduce` or `make test`.
+#   make reproduce   create .venv, install the pinned dependencies, run the study on the bundled corpus
+#   make test        the same set-up, then nbdev-test over all notebooks and pytest tests/
+#   make docs        build the documentation site into _docs/
+#   make lab         JupyterLab on nbs/ with the project's kernel
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# Offline at run time: models and data come from installed packages, never from a hub.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: setup reproduce test docs lab lock clean
+
+setup: $(STAMP)
+
+# Re-install only when the dependency declarations change; a second `make` reuses the environment.
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (newsstudy)" >/dev/null
+	@touch $(STAMP)
+
+reproduce: setup
+	$(BIN)/newsstudy run
+	@echo "The study's results are in results/seeds/ (tables/, figures/, notebooks/, run.json)."
+
+test: setup
+	cd nbs && ../$(BIN)/nbdev-test
+	$(BIN)/python -m pytest tests/
+
+docs: setup
+	$(BIN)/newsstudy docs
+
+lab: setup
+	$(BIN)/jupyter lab --notebook-dir=nbs --no-browser $(if $(filter 0,$(shell id -u)),--allow-root,)
+
+# Refresh requirements.lock from the current environment (after changing dependencies in pyproject.toml).
+lock: setup
+	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^-e' > requirements.lock
+
+clean:
+	rm -rf _proc _docs _build results
