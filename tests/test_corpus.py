@@ -107,7 +107,7 @@ piece = st.one_of(sentence, sentence, sentence, st.sampled_from(BOILER), st.samp
 document = st.builds(lambda ps, gs: ''.join(p + g for p, g in zip(ps, gs)), st.lists(piece, min_size=1, max_size=25), st.lists(glue, min_size=25, max_size=25))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])  # fixed examples: a reproducible suite
 @given(texts=st.lists(document, min_size=1, max_size=3, unique=True))  # identical files are duplicates: reported, not parsed
 def test_every_character_is_accounted_for(texts):
     texts = [t if re.search(r'[A-Za-z0-9]', t) else t + 'Xi met Putin.' for t in texts]
