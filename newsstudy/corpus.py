@@ -390,7 +390,7 @@ def layout(original: str, repeated: set[str] = frozenset()) -> Layout:
         s, e = _stripped(t, s, e)
         if e > s and not taken[s:e].any():
             taken[s:e] = True; spans.append(Span(s, e, kind, t[s:e])); return spans[-1]
-    if (m := _DATE_LINE.match(t)) and (sp := add(m.start(), m.end(), 'date')): meta['date'] = iso_date(m['date'])
+    if (m := _DATE_LINE.match(t)) and add(m.start(), m.end(), 'date'): meta['date'] = iso_date(m['date'])
     for line in re.finditer(r'[^\n]+', t):  # repeated lines across the corpus
         if repeated and _norm_line(line.group()) in repeated: add(line.start(), line.end(), 'repeated')
     segs = _free_segments(t, taken)
@@ -572,6 +572,10 @@ def _tok_span(sent) -> tuple[int, int] | None:
     toks = [t for t in sent if not t.is_space]
     return (toks[0].idx, toks[-1].idx + len(toks[-1].text)) if toks else None
 
+def _sent_at(starts: list[int], offset: int) -> int:
+    "The sent_id (= position) of the sentence that starts at or before `offset`, given the sentences' `starts`."
+    return max(0, int(np.searchsorted(starts, offset, side='right')) - 1)
+
 def _start_evidence(text: str) -> str | None:
     "Splice evidence at the start of a sentence: lower case, or a comma, semicolon or dash."
     s = text.lstrip('"“‘\'( ')
@@ -680,7 +684,7 @@ def _actor1(tok, ents: dict) -> tuple[str | None, str | None]:
 def _subject(verb):
     return next((c for c in children(verb) if c.dep_ == 'nsubj'), None)
 
-def _last_person(doc, before: int, ents: dict) -> str | None:
+def _last_person(doc, before: int) -> str | None:
     people = [e for e in doc.ents if e.label_ == 'PERSON' and e.end_char <= before]
     return _clean_name(people[-1].text) if people else None
 
@@ -693,7 +697,7 @@ def quote_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
     starts = [s['start'] for s in sents]
     rows, prev = [], None
     for a, b, inner in spans:
-        sid = max(0, int(np.searchsorted(starts, a, side='right')) - 1)
+        sid = _sent_at(starts, a)
         s_lo = sents[sid]['start'] if sents else 0
         s_hi = next((s['end'] for s in sents if s['end'] >= b), len(t))
         cands = [tok for tok in doc.char_span(s_lo, s_hi, alignment_mode='expand') or []
@@ -703,7 +707,7 @@ def quote_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
         if verb is not None:
             subj = _subject(verb)
             speaker, role = actor(subj, ents)
-            if subj.lower_ in ('he', 'she') and (p := _last_person(doc, a, ents)): speaker = p
+            if subj.lower_ in ('he', 'she') and (p := _last_person(doc, a)): speaker = p
         n_words = len(inner.split())
         qtoks = [tok for tok in (doc.char_span(a, b, alignment_mode='expand') or []) if not tok.is_punct]
         before = [x.lower_ for x in doc[max(0, qtoks[0].i - 5):qtoks[0].i] if not x.is_punct] if qtoks else []
@@ -716,7 +720,7 @@ def quote_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
             kind, speaker, role = 'direct', prev['speaker'], prev['speaker_role']
         else: kind = 'scare'
         if kind != 'direct': speaker = role = None
-        row = dict(doc_id=doc_id, sent_id=sents[sid]['sent_id'] if sents else 0, quote=inner, start=a, end=b, speaker=speaker,
+        row = dict(doc_id=doc_id, sent_id=sid, quote=inner, start=a, end=b, speaker=speaker,
                    speaker_role=role, verb=verb.text if kind == 'direct' and verb is not None else None, kind=kind)
         rows.append(row)
         if kind == 'direct': prev = row
@@ -745,8 +749,8 @@ def entity_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
         if e.label_ not in ENTITY_LABELS: continue
         text = _clean_name(e.text)
         if not re.search(r'[A-Za-z]', text): continue
-        sid = max(0, int(np.searchsorted(starts, e.start_char, side='right')) - 1)
-        rows.append(dict(doc_id=doc_id, sent_id=sents[sid]['sent_id'] if sents else 0, text=text, label=ENTITY_LABELS[e.label_],
+        sid = _sent_at(starts, e.start_char)
+        rows.append(dict(doc_id=doc_id, sent_id=sid, text=text, label=ENTITY_LABELS[e.label_],
                          canonical=None, start=e.start_char, end=e.end_char))
     canon = canonical_names([r['text'] for r in rows if r['label'] == 'person'])
     for r in rows: r['canonical'] = canon[r['text']] if r['label'] == 'person' else r['text']
@@ -857,8 +861,8 @@ def number_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
             j -= 1
         span = doc[j:e.end] if j < e.start and split_approx(doc[j:e.end].text)[0] != 'exact' else e
         approx, rest = split_approx(span.text)
-        sid = max(0, int(np.searchsorted(starts, span.start_char, side='right')) - 1)
-        row = dict(doc_id=doc_id, sent_id=sents[sid]['sent_id'] if sents else 0, text=span.text, approx=approx, start=span.start_char, end=span.end_char,
+        sid = _sent_at(starts, span.start_char)
+        row = dict(doc_id=doc_id, sent_id=sid, text=span.text, approx=approx, start=span.start_char, end=span.end_char,
                    kind='number', value=None, unit=None, date=None)
         if label in ('DATE', 'TIME'):
             row.update(kind=label.lower(), date=date_iso(span.text) if label == 'DATE' else None)
@@ -908,10 +912,10 @@ def attribution_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
         if who is not None:
             name, role = actor(who, ents)
             label = ents[who.i].label_ if who.i in ents else next((ents[a.i].label_ for a in children(who) if a.dep_ == 'appos' and a.i in ents), None)
-            if who.lower_ in ('he', 'she'): name = _last_person(doc, cue_tok.idx, ents) or name; label = 'PERSON'
+            if who.lower_ in ('he', 'she'): name = _last_person(doc, cue_tok.idx) or name; label = 'PERSON'
             if who.lower_ in ('it', 'which', 'that', 'what', 'this'): name, label = None, None
-        sid = max(0, int(np.searchsorted(starts, cue_tok.idx, side='right')) - 1)
-        rows.append(dict(doc_id=doc_id, sent_id=sents[sid]['sent_id'] if sents else 0, cue=cue, attributed_to=name, role=role,
+        sid = _sent_at(starts, cue_tok.idx)
+        rows.append(dict(doc_id=doc_id, sent_id=sid, cue=cue, attributed_to=name, role=role,
                          kind=source_kind(name, role, label), start=cue_tok.idx, end=cue_tok.idx + len(cue_tok.text), _label=label))
     for tok in doc:
         if tok.lower_ == 'according' and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == 'to':
