@@ -30,8 +30,10 @@ reproduce: setup
 	$(BIN)/newsstudy run
 	@echo "The study's results are in results/seeds/ (tables/, figures/, notebooks/, run.json)."
 
+# Notebooks are tested one after another, in file-name order: the comparison notebook reads the tables that the
+# corpus notebook has just written (in parallel it could read them half-way).
 test: setup
-	cd nbs && ../$(BIN)/nbdev-test
+	cd nbs && ../$(BIN)/nbdev-test --n-workers 0
 	$(BIN)/python -m pytest tests/
 
 docs: setup

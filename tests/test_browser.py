@@ -108,3 +108,23 @@ def test_jupyterlab_renders_the_corpus_notebook(browser, jupyterlab):
                           if 'corpus_dir =' in c.text], 30, 'the parameters cell')
     assert code
     if os.environ.get('NEWSSTUDY_SCREENSHOTS'): browser.save_screenshot(os.path.join(os.environ['NEWSSTUDY_SCREENSHOTS'], 'jupyterlab.png'))
+
+
+def test_comparison_report_highlights_counterparts_on_click(browser, seed_run):
+    "The side-by-side report works offline from a file: clicking a sentence highlights its counterparts and shows diffs."
+    from selenium.webdriver.common.by import By
+    report = seed_run[0]/'report'/'story-01.html'
+    browser.get(report.as_uri())
+    data = browser.execute_script("return JSON.parse(document.getElementById('data').textContent).links")
+    sid, links = max(data.items(), key=lambda kv: len(kv[1]))  # a sentence with counterparts in two versions
+    assert len(links) >= 2
+    browser.find_element(By.ID, sid).click()
+    lit = _wait(lambda: browser.execute_script("return [...document.querySelectorAll('.s.hl')].map(e => e.id)"), what='highlighted counterparts')
+    assert sorted(lit) == sorted(l[0] for l in links)
+    assert 'sel' in browser.find_element(By.ID, sid).get_attribute('class')
+    panel = browser.find_element(By.ID, 'panel')
+    assert 'counterpart' in panel.text and panel.find_elements(By.CSS_SELECTOR, 'ins, del')
+    other = next(k for k in data if k != sid and k not in lit)  # clicking elsewhere moves the highlight
+    browser.find_element(By.ID, other).click()
+    assert sorted(browser.execute_script("return [...document.querySelectorAll('.s.hl')].map(e => e.id)")) == sorted(l[0] for l in data[other])
+    assert not [e for e in browser.get_log('browser') if e['level'] == 'SEVERE']

@@ -1,0 +1,145 @@
+"""Benchmark of the comparison stage (newsstudy.compare): comparing one story, and grouping a corpus into stories.
+
+    .venv/bin/python benchmarks/compare.py                              # all cases
+    .venv/bin/python benchmarks/compare.py stories                      # compare_story, stories of 3, 10, 30 versions
+    .venv/bin/python benchmarks/compare.py stories 5 20                 # other numbers of versions
+    .venv/bin/python benchmarks/compare.py grouping 2500 5000 10000     # group_stories on corpora of these sizes
+
+The tables are made without spaCy: sentences split with a regex, no numbers, quotes, attributions or entities.
+Stories are versions of the seed articles (sentences cut, words swapped and replaced by synonyms, paragraphs
+reordered, boilerplate added), cut to ~40 sentences. Grouping corpora hold many different stories, each written
+from its own random vocabulary, with 2-30 such versions each. Each case runs in its own process, so its peak RSS
+is its own; the embedding model's load time is printed apart and left out of the timings.
+Targets: a 10-version story compared in <= 2 s; 10,000 documents grouped in <= 60 s, time growing ~linearly.
+"""
+import os
+os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')  # as `newsstudy run` sets it for its kernels (before numpy loads)
+os.environ.setdefault('HF_HUB_OFFLINE', '1')
+os.environ.setdefault('HF_HUB_DISABLE_PROGRESS_BARS', '1')
+import random, re, resource, subprocess, sys, time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT/'data'/'raw'/'seeds'
+BOILERPLATE = ['Sign up now for FREE unlimited access to Example.comSign up', 'read more', 'Related Article: another story',
+               'Our Standards: The Trust Principles.', '@YouTube', 'Advertisement']
+SYNONYMS = {'said': 'stated', 'meet': 'see', 'leader': 'ruler', 'leaders': 'rulers', 'war': 'conflict', 'trip': 'journey',
+            'president': 'head of state', 'told': 'informed', 'week': 'weekend', 'global': 'worldwide', 'expected': 'likely',
+            'summit': 'meeting', 'support': 'backing', 'power': 'authority', 'crisis': 'emergency', 'partner': 'ally'}
+SPLIT = re.compile(r'(?<=[.!?])\s+')
+SENTS = 40  # sentences per version
+
+
+def perturb(text: str, rng: random.Random) -> str:
+    "A new version of `text`: sentences cut, words swapped or replaced by synonyms, paragraphs reordered, boilerplate added."
+    sents = [s for s in SPLIT.split(text) if s.strip()]
+    sents = [s for s in sents if rng.random() > 0.15] or sents[:1]
+    out = []
+    for s in sents:
+        w = [SYNONYMS[x] if x in SYNONYMS and rng.random() < 0.5 else x for x in s.split()]
+        if len(w) > 3 and rng.random() < 0.3:
+            i = rng.randrange(len(w) - 1); w[i], w[i + 1] = w[i + 1], w[i]
+        out.append(' '.join(w))
+    paras = [' '.join(out[i:i + 4]) for i in range(0, len(out), 4)]
+    if len(paras) > 2 and rng.random() < 0.5: i = rng.randrange(len(paras) - 1); paras[i], paras[i + 1] = paras[i + 1], paras[i]
+    for _ in range(rng.randrange(3)): paras.insert(rng.randrange(len(paras) + 1), rng.choice(BOILERPLATE))
+    return '\n\n'.join(paras) + '\n'
+
+
+def make_tables(texts: dict) -> dict:
+    "Corpus tables of {doc_id: text} without spaCy: regex sentences (first SENTS), empty numbers/quotes/attributions/entities."
+    rows = [dict(doc_id=d, sent_id=i, text=s, is_heading=False, spliced=False, splice_evidence=None)
+            for d, t in texts.items() for i, s in enumerate([s for s in SPLIT.split(t) if s.strip()][:SENTS])]
+    return dict(documents=pd.DataFrame(dict(doc_id=list(texts), path=[f'bench/{d}.txt' for d in texts], date=None, story_key=None)),
+                sentences=pd.DataFrame(rows),
+                numbers=pd.DataFrame(columns=['doc_id', 'sent_id', 'text', 'kind', 'value', 'unit', 'approx', 'date']),
+                attributions=pd.DataFrame(columns=['doc_id', 'sent_id', 'attributed_to']),
+                quotes=pd.DataFrame(columns=['doc_id', 'sent_id', 'quote', 'speaker', 'kind']),
+                entities=pd.DataFrame(columns=['doc_id', 'sent_id']))
+
+
+def seed_story(n: int, seed: int = 0) -> dict:
+    "`n` versions of the seed story; version i starts from seed i % 3, followed by the others (so it reaches ~40 sentences)."
+    rng = random.Random(seed)
+    seeds = [re.sub(r'(?<=[a-z][.!?])(?=[A-Z])', ' ', p.read_text(encoding='utf-8-sig')) for p in sorted(SEEDS.glob('*.txt'))]  # unglue "end.Start"
+    return {f'v{i:03d}': perturb('\n\n'.join(seeds[(i + k) % len(seeds)] for k in range(len(seeds))), rng) for i in range(n)}
+
+
+def load_model() -> float:
+    from newsstudy.compare import load_model, embed
+    t0 = time.perf_counter(); load_model(); embed(['warm up']); return time.perf_counter() - t0
+
+
+def rss() -> float: return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def one_story(n: int):
+    from newsstudy.compare import compare_story
+    tables = make_tables(seed_story(n))
+    load = load_model()
+    t0 = time.perf_counter()
+    out, story = compare_story('bench', tables, list(tables['documents'].doc_id))
+    secs = time.perf_counter() - t0
+    pairs = n * (n - 1) // 2
+    target = f'  (target <= 2 s: {"met" if secs <= 2 else "MISSED"})' if n == 10 else ''
+    print(f'{n:>4} versions  {len(story.sents):>5,} sentences  {secs:7.2f} s/story  {pairs / secs:7.1f} doc pairs/s  '
+          f'{len(out["alignments"]):>6,} aligned pairs  peak RSS {rss():5.0f} MB  model load {load:.1f} s{target}', flush=True)
+
+
+def story_corpus(n: int, seed: int = 0) -> tuple[dict, list]:
+    "`n` documents: stories of 2-30 versions, each story written from its own 300 random words plus function words."
+    from wordfreq import top_n_list
+    top = [w for w in top_n_list('en', 20000) if w.isalpha()]
+    func, vocab = top[:100], [w for w in top[300:] if len(w) > 2]
+    rng, texts, groups = random.Random(seed), {}, []
+    while len(texts) < n:
+        pool = rng.sample(vocab, 300)
+        base = ' '.join(' '.join(rng.choice(pool) if rng.random() < 0.6 else rng.choice(func) for _ in range(rng.randint(12, 25))).capitalize() + '.'
+                        for _ in range(SENTS))
+        ids = [f'd{len(texts) + i:06d}' for i in range(min(rng.randint(2, 30), n - len(texts)))]
+        texts.update({d: perturb(base, rng) for d in ids}); groups.append(frozenset(ids))
+    return texts, groups
+
+
+def one_grouping(n: int):
+    from newsstudy.compare import group_stories, embed_docs
+    texts, groups = story_corpus(n)
+    tables = make_tables(texts)
+    load = load_model()
+    t0 = time.perf_counter()
+    stories = group_stories(tables, embed_docs=embed_docs)
+    secs = time.perf_counter() - t0
+    found = {frozenset(g) for _, g in stories.groupby('story_id').doc_id}
+    exact = sum(g in found for g in groups)
+    story_of = {d: i for i, g in enumerate(groups) for d in g}
+    merged = sum(len({story_of[d] for d in f}) > 1 for f in found)
+    methods = ', '.join(f'{m} {k:,}' for m, k in stories.method.value_counts().items())
+    target = f'  (target <= 60 s: {"met" if secs <= 60 else "MISSED"})' if n == 10000 else ''
+    print(f'{n:>7,} docs  {len(groups):>5,} stories generated  {len(found):>5,} found  {exact / len(groups):6.1%} recovered exactly  '
+          f'{merged} found stories mix generated ones  {secs:7.1f} s  {n / secs:7.1f} docs/s  peak RSS {rss():5.0f} MB  '
+          f'model load {load:.1f} s  [docs by link: {methods}]{target}', flush=True)
+    print(f'#secs {secs}')
+
+
+def run(args: list[str]) -> str:
+    out = subprocess.run([sys.executable, __file__, '--one', *args], check=True, stdout=subprocess.PIPE, text=True).stdout
+    print(''.join(l for l in out.splitlines(keepends=True) if not l.startswith('#')), end='', flush=True)
+    return out
+
+
+if __name__ == '__main__':
+    if sys.argv[1:2] == ['--one']:
+        (one_story if sys.argv[2] == 'stories' else one_grouping)(int(sys.argv[3])); sys.exit()
+    cases = sys.argv[1:2] or ['stories', 'grouping']
+    sizes = [int(a) for a in sys.argv[2:]]
+    if 'stories' in cases:
+        print('compare_story: one story of n versions (perturbed seeds, ~40 sentences each), model load excluded', flush=True)
+        for n in sizes or [3, 10, 30]: run(['stories', str(n)])
+    if 'grouping' in cases:
+        print('group_stories: corpora of many different stories of 2-30 versions each (~40 sentences per version)', flush=True)
+        secs = {n: float(re.search(r'^#secs (\S+)', run(['grouping', str(n)]), re.M)[1]) for n in sizes or [2500, 5000, 10000]}
+        ns = list(secs)
+        for a, b in zip(ns, ns[1:]):
+            print(f'time per doc at {b:,} docs / at {a:,} docs: x{(secs[b] / b) / (secs[a] / a):.2f} (1.00 = linear)')

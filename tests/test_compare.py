@@ -1,0 +1,152 @@
+"""Cross-source comparison: each drift kind and the derivation rule on small constructed stories, the seed run's
+outputs, the report's escaping, bad input through the command."""
+import json, re, shutil, warnings
+
+import pandas as pd
+import pytest
+
+from conftest import SEEDS, newsstudy
+from newsstudy import compare as C
+
+S = ['The council approved the harbour budget on Monday.', 'Fishermen had asked for new quotas.',
+     'The old pier will be repaired before winter.', 'Opponents, led by councillor Anna Berg, will appeal the decision.',
+     'The mayor called it a good day for the town.', 'Work starts in March.']
+
+
+def tables(versions: dict, numbers=(), quotes=(), attributions=(), dates=None) -> dict:
+    "Corpus tables for constructed versions {doc_id: [sentences]} (a sentence ending in '|' is spliced)."
+    rows = [dict(doc_id=d, sent_id=i, text=t.rstrip('|'), is_heading=False, spliced=t.endswith('|'),
+                 splice_evidence='constructed' if t.endswith('|') else None) for d, ss in versions.items() for i, t in enumerate(ss)]
+    docs = pd.DataFrame(dict(doc_id=list(versions), path=[f'{d}.txt' for d in versions], story_key='s',
+                             date=[(dates or {}).get(d) for d in versions]))
+    frame = lambda rows, cols: pd.DataFrame(list(rows), columns=['doc_id', 'sent_id'] + cols)
+    return dict(documents=docs, sentences=pd.DataFrame(rows),
+                numbers=frame(numbers, ['text', 'kind', 'value', 'unit', 'approx', 'date']),
+                quotes=frame(quotes, ['quote', 'speaker', 'kind']),
+                attributions=frame(attributions, ['attributed_to']), entities=frame((), []))
+
+
+def compared(versions, **kw) -> dict:
+    out, _ = C.compare_story('s', tables(versions, **kw), list(versions))
+    return out
+
+
+def kinds(out, kind) -> pd.DataFrame:
+    return out['drift'][out['drift'].kind == kind]
+
+
+def test_name_drift_spelling_but_not_short_form():
+    out = compared({'a': ['Putin aide Yuri Ushakov said the meeting would be important.', 'Xi Jinping will travel on Wednesday.'],
+                    'b': ['Putin aide Yuri Usakov said the meeting would be important.', 'Xi will travel on Wednesday.']})
+    d = kinds(out, 'name')
+    assert d[['item_a', 'item_b']].values.tolist() == [['Ushakov', 'Usakov']], d
+
+
+def test_term_drift_needs_a_consistent_replacement():
+    once = compared({'a': ['Both sides declared a "no limits" partnership last year.', 'The weather was fine.'],
+                     'b': ['Both sides declared a "borderless" partnership last year.', 'The weather was fine.']})
+    assert kinds(once, 'term').empty  # one rewording is not a consistent replacement
+    twice = compared({'a': ['Both sides declared a "no limits" partnership last year.', 'The deepening "no limits" partnership worries the West.'],
+                      'b': ['Both sides declared a "borderless" partnership last year.', 'The deepening "borderless" partnership worries the West.']})
+    d = kinds(twice, 'term')
+    assert set(zip(d.item_a, d.item_b)) == {('no limits', 'borderless')} and len(d) == 2, d
+
+
+def test_number_drift_qualifier_and_value_but_not_written_form():
+    v = {'a': ['Trade grew by almost a third in the first seven months.', 'He has met him 38 times.'],
+         'b': ['Trade grew by over a third in the first 7 months.', 'He has met him 39 times.']}
+    nums = [('a', 0, 'almost a third', 'fraction', 1 / 3, None, 'almost', None), ('a', 0, 'seven months', 'number', 7, 'months', 'exact', None),
+            ('b', 0, 'over a third', 'fraction', 1 / 3, None, 'over', None), ('b', 0, '7 months', 'number', 7, 'months', 'exact', None),
+            ('a', 1, '38 times', 'number', 38, 'times', 'exact', None), ('b', 1, '39 times', 'number', 39, 'times', 'exact', None)]
+    d = kinds(compared(v, numbers=nums), 'number')
+    assert sorted(zip(d.item_a, d.item_b)) == [('38 times', '39 times'), ('almost a third', 'over a third')], d
+    assert d.evidence.str.contains('qualifier almost → over').any()
+
+
+def test_quote_drift_dropped_reworded_speaker():
+    q1 = '"We will appeal this decision at once," said councillor Anna Berg.'
+    q2 = '"The budget is a victory for the whole town and its harbour," said mayor Tom Holt.'
+    v = {'a': [q1, q2, 'Work starts in March.'],
+         'b': ['"We shall appeal at once," said councillor Anna Burg.', 'Work starts in March.']}
+    quotes = [('a', 0, 'We will appeal this decision at once,', 'Anna Berg', 'direct'),
+              ('a', 1, 'The budget is a victory for the whole town and its harbour,', 'Tom Holt', 'direct'),
+              ('b', 0, 'We shall appeal at once,', 'Anna Burg', 'direct')]
+    d = kinds(compared(v, quotes=quotes), 'quote')
+    ev = ' | '.join(d.evidence)
+    assert 'quote of Tom Holt dropped' in ev and 'reworded' in ev and 'shortened' in ev and 'speaker Anna Berg → Anna Burg' in ev, ev
+
+
+def test_attribution_drift_added_removed_changed():
+    v = {'a': ['Trade with China grew by a third, according to the customs office.', 'The pipeline will carry gas to China, officials said.',
+               'The group was founded in 1996.'],
+         'b': ['Trade with China grew by a third, according to The Sun.', 'The pipeline will carry gas to China.',
+               'The group was founded in 1996, Live Mint reported.']}
+    att = [('a', 0, 'customs office'), ('b', 0, 'The Sun'), ('a', 1, 'officials'), ('b', 2, 'Live Mint')]
+    d = kinds(compared(v, attributions=att), 'attribution')
+    ev = ' | '.join(d.evidence)
+    assert 'attributed to The Sun instead of customs office' in ev and 'attribution to officials removed' in ev \
+        and 'attribution to Live Mint added' in ev, ev
+
+
+def test_derivation_original_and_copies():
+    cut = S[:2] + ['The old pier will be|', 'repaired in spring.'] + S[4:]
+    out = compared({'orig': S, 'copy': list(S), 'cut': cut})
+    d = out['derivation']
+    assert C.LOST not in set(d.parent)
+    assert d.set_index('child').parent.to_dict().get('cut') in ('orig', 'copy'), d
+    assert 'cut' not in set(d.parent)  # the cut copy lacks what the others hold: it is nobody's parent
+
+
+def test_derivation_lost_original_when_each_version_has_its_own_faults():
+    A = S[:3] + ['Opponents, led by|', 'will appeal the decision.', 'The mayor called it|', 'for the town.', 'Work starts in March.',
+                 'Anna Berg said the vote was rushed.', 'Berg has opposed the plan since May.']
+    B = [s.replace('Berg', 'Burg') for s in S + ['Anna Berg said the vote was rushed.', 'Berg has opposed the plan since May.']]
+    Cv = S[:1] + S[3:5] + ['Anna Berg said the vote was rushed.', 'Berg has opposed the plan since May.']
+    out = compared({'A': A, 'B': B, 'C': Cv})
+    d, ev = out['derivation'], out['derivation_evidence']
+    assert (d.parent == C.LOST).all() and set(d.child) == {'A', 'B', 'C'}, d
+    assert {'gap', 'reading', 'content'} <= set(ev.kind)
+
+
+def test_derivation_date_orders_identical_versions():
+    out, _ = C.compare_story('s', tables({'late': S, 'early': list(S)}, dates={'late': '2022-09-13', 'early': '2022-09-12'}), ['late', 'early'])
+    assert out['derivation'][['parent', 'child', 'relation']].values.tolist() == [['early', 'late', 'copy']]
+
+
+def test_report_escapes_article_text():
+    evil = 'The mayor wrote <script>alert("x")</script> and <img src=x onerror=alert(1)> in the minutes.'
+    v = {'a': S + [evil], 'b': S + [evil.replace('minutes', 'notes')]}
+    t = tables(v)
+    out, story = C.compare_story('s', t, ['a', 'b'])
+    page = C.report_html(story, out)
+    assert page.count('<script') == 2 and '<img' not in page  # our JSON data block and our code, nothing else
+    assert '&lt;script&gt;alert' in page
+    data = re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.S).group(1)
+    assert json.loads(data)['links']  # the link data survives its escaping
+    assert 'http://' not in page and 'https://' not in page  # self-contained: nothing fetched
+
+
+def test_seed_run_writes_comparison_outputs(seed_run):
+    out = seed_run[0]
+    for name in C.COMPARE_TABLES: assert (out/'tables'/f'{name}.parquet').exists(), name
+    stories = pd.read_parquet(out/'tables'/'stories.parquet')
+    assert stories.story_id.nunique() == 1 and len(stories) == 3
+    for fig in ('coverage', 'drift_counts', 'derivation_story-01', 'alignment_story-01_1'):
+        assert (out/'figures'/f'{fig}.png').stat().st_size > 1000, fig
+    assert (out/'report'/'story-01.html').stat().st_size > 10000
+    drift = pd.read_parquet(out/'tables'/'drift.parquet')
+    assert set(drift.kind) == set(C.DRIFT_KINDS)
+
+
+def test_unknown_reference_is_a_clear_error(tmp_path):
+    r = newsstudy('run', '--corpus', SEEDS, '--out', tmp_path/'out', '-p', 'reference', 'no-such-version')
+    assert r.returncode == 1 and "reference 'no-such-version' names no document" in r.stderr, r.stderr[-2000:]
+    assert not (tmp_path/'out').exists()
+
+
+def test_reference_changes_coverage(tmp_path):
+    out = tmp_path/'out'
+    newsstudy('run', '--corpus', SEEDS, '--out', out, '-p', 'reference', '001_ade43d5ebca5c6ca', check=True)
+    cov = pd.read_parquet(out/'tables'/'coverage.parquet').set_index('doc_id')
+    assert (cov.against == '001_ade43d5ebca5c6ca').all() and cov.loc['001_ade43d5ebca5c6ca', 'coverage'] == 1.0
+    assert (cov.units == cov.loc['001_ade43d5ebca5c6ca', 'carried']).all()
