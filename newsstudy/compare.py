@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib, html, json, os, re, tempfile, unicodedata, warnings
 from collections import Counter, defaultdict
 from functools import lru_cache
+from itertools import combinations
 from pathlib import Path
 
 import numpy as np
@@ -40,8 +41,9 @@ __all__ = ['MODEL_SHA256', 'STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'C
 # %% ../nbs/01_compare.ipynb #c009
 _TRANS = str.maketrans({'‘': "'", '’': "'", '‚': "'", '“': '"', '”': '"', '„': '"', '–': '-', '—': '-', '\u00a0': ' '})
 
+@lru_cache(maxsize=2**18)
 def norm(text: str) -> str:
-    "Text for comparison: NFKC, plain quotes and dashes, spaces collapsed, lower case."
+    "Text for comparison: NFKC, plain quotes and dashes, spaces collapsed, lower case (cached: texts recur)."
     return re.sub(r'\s+', ' ', unicodedata.normalize('NFKC', str(text)).translate(_TRANS)).strip().lower()
 
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
@@ -50,9 +52,10 @@ def tokens(text: str) -> list[str]:
     "Words and punctuation marks of `text`, in order, in their original case."
     return _TOKEN.findall(str(text))
 
-def content_words(text: str) -> set[str]:
-    "Content words of `text` (no stop words, 3+ letters), cut to 6 letters as a cheap stem."
-    return {w[:6] for w in re.findall(r'[^\W_]+', norm(text)) if len(w) > 2 and w not in STOP_WORDS}
+@lru_cache(maxsize=2**18)
+def content_words(text: str) -> frozenset[str]:
+    "Content words of `text` (no stop words, 3+ letters), cut to 6 letters as a cheap stem (cached)."
+    return frozenset(w[:6] for w in re.findall(r'[^\W_]+', norm(text)) if len(w) > 2 and w not in STOP_WORDS)
 
 # %% ../nbs/01_compare.ipynb #c013
 MODEL_SHA256 = '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db'  # upstream all-MiniLM-L6-v2 model.safetensors
@@ -120,16 +123,20 @@ def story_links(texts: pd.Series, candidate=0.2, overlap=0.5, semantic=0.9, num_
     words = {d: content_words(t) for d, t in texts.items()}
     sigs = MinHash.bulk([[w.encode() for w in sorted(words[d])] for d in ids], num_perm=num_perm, seed=1)
     lsh = MinHashLSH(threshold=candidate, num_perm=num_perm, weights=(0.2, 0.8))
-    for d, m in zip(ids, sigs):
-        if words[d]: lsh.insert(d, m)
+    for i, (d, m) in enumerate(zip(ids, sigs)):
+        if words[d]: lsh.insert(i, m)
+    H = np.array([m.hashvalues for m in sigs]) if sigs else np.zeros((0, num_perm))
     sets, how, doc_vec = _Sets(ids), {}, {}
     def vec(d):
         if d not in doc_vec: doc_vec[d] = embed_docs([texts[d]])[0]
         return doc_vec[d]
-    for d, m in zip(ids, sigs):
+    for i, (d, m) in enumerate(zip(ids, sigs)):
         if not words[d]: continue
-        for c in sorted(lsh.query(m)):
-            if c == d or sets.find(c) == sets.find(d): continue
+        cands = np.array(sorted(c for c in lsh.query(m) if c > i), dtype=int)
+        if not len(cands): continue
+        cands = cands[(H[cands] == H[i]).mean(1) >= candidate / 2]  # signature agreement estimates Jaccard: drop chance candidates
+        for c in (ids[j] for j in cands):
+            if sets.find(c) == sets.find(d): continue
             a, b = words[d], words[c]
             ov = len(a & b) / max(1, min(len(a), len(b)))
             if ov >= overlap and min(len(a), len(b)) >= 5: link = ('lexical', ov)
@@ -155,7 +162,7 @@ def group_stories(tables: dict, candidate=0.2, overlap=0.5, semantic=0.9, embed_
         rows.append(dict(doc_id=d, story_id=number[roots[d]], method=m, score=round(s, 4) if s == s else s))
     return pd.DataFrame(rows, columns=STORY_COLUMNS).sort_values(['story_id', 'doc_id'], ignore_index=True)
 
-# %% ../nbs/01_compare.ipynb #c025
+# %% ../nbs/01_compare.ipynb #c026
 from dataclasses import dataclass
 from scipy import sparse
 
@@ -201,8 +208,8 @@ def relation(lex: float, sem: float, same: bool, st: Settings = Settings()) -> s
     if sem >= st.min_semantic: return 'paraphrase'
     return None
 
-# %% ../nbs/01_compare.ipynb #c028
-def align_pair(ta: list[str], tb: list[str], ea: np.ndarray, eb: np.ndarray, st: Settings = Settings(), embedder=None) -> tuple[list, np.ndarray]:
+# %% ../nbs/01_compare.ipynb #c029
+def align_pair(ta: list[str], tb: list[str], ea: np.ndarray, eb: np.ndarray, st: Settings = Settings()) -> tuple[list, np.ndarray]:
     "Links between sentences `ta` and `tb` (embeddings `ea`, `eb`): [(i, j, relation, lexical, semantic, score)], and the score matrix."
     lex = lexical(ta, tb)
     sem = np.clip(ea @ eb.T, 0, 1) if len(ta) and len(tb) else np.zeros_like(lex)
@@ -231,22 +238,19 @@ def align_pair(ta: list[str], tb: list[str], ea: np.ndarray, eb: np.ndarray, st:
                 if k in partner and sem_of(side, i, partner[k]) >= st.min_semantic - 0.2 and s[k, partner[k]] >= st.min_score:
                     joined = ' '.join([own[min(i, k)], own[max(i, k)]])
                     combos.append((side, i, k, partner[k], joined)); break
-    if combos and embedder is not None:
-        ev = embedder([c[-1] for c in combos])
-        for (side, i, k, j, joined), v in zip(combos, ev):
-            other, eo = (tb, eb) if side == 0 else (ta, ea)
-            new = (fuzz.ratio(norm(joined), norm(other[j])) / 100 + float(np.clip(v @ eo[j], 0, 1))) / 2
-            old = score[k, j] if side == 0 else score[j, k]
-            if new > old + 0.02: wanted.append((side, i, j))
+    for side, i, k, j, joined in combos:  # the joined pair's embedding is taken as the normalised sum of its two (no model call)
+        own_e, eo = (ea, eb) if side == 0 else (eb, ea)
+        v = own_e[i] + own_e[k]; v = v / (np.linalg.norm(v) or 1)
+        new = (fuzz.ratio(norm(joined), norm((tb if side == 0 else ta)[j])) / 100 + float(np.clip(v @ eo[j], 0, 1))) / 2
+        old = score[k, j] if side == 0 else score[j, k]
+        if new > old + 0.02: wanted.append((side, i, j))
     for side, i, j in sorted(set(wanted)):
         a, b = (i, j) if side == 0 else (j, i)
         links.append((a, b, 'partial'))
     links = sorted({(a, b): r for a, b, r in links}.items())
     return [(a, b, r, float(lex[a, b]), float(sem[a, b]), float(score[a, b])) for (a, b), r in links], score
 
-# %% ../nbs/01_compare.ipynb #c033
-from itertools import combinations
-
+# %% ../nbs/01_compare.ipynb #c034
 @dataclass
 class Story:
     "One story: its documents, sentences (+ embeddings), corpus rows, and, after `align_story`, its alignments."
@@ -287,7 +291,7 @@ def align_story(story: Story, st: Settings = Settings(), batch_size: int = 16) -
     for a, b in combinations(story.docs, 2):
         ia, ib = idx[a], idx[b]
         ta, tb = s.text.values[ia].tolist(), s.text.values[ib].tolist()
-        links, score = align_pair(ta, tb, story.emb[ia], story.emb[ib], st, embedder=lambda x: embed(x, batch_size))
+        links, score = align_pair(ta, tb, story.emb[ia], story.emb[ib], st)
         story.matrices[(a, b)] = score
         for i, j, rel, lex, sem, sc in links:
             rows.append(dict(story_id=story.story_id, doc_a=a, sent_a=int(s.sent_id.values[ia[i]]), doc_b=b, sent_b=int(s.sent_id.values[ib[j]]),
@@ -295,7 +299,7 @@ def align_story(story: Story, st: Settings = Settings(), batch_size: int = 16) -
     story.alignments = pd.DataFrame(rows, columns=ALIGNMENT_COLUMNS)
     return story
 
-# %% ../nbs/01_compare.ipynb #c039
+# %% ../nbs/01_compare.ipynb #c040
 def score_separation(story: Story) -> pd.DataFrame:
     "Per sentence and other version: best score of an aligned partner (`aligned`) and best of the rest (`other`)."
     s, rows = story.sents, []
@@ -312,7 +316,7 @@ def score_separation(story: Story) -> pd.DataFrame:
                                  other_best=mat[i][~mask].max() if (~mask).any() else np.nan))
     return pd.DataFrame(rows)
 
-# %% ../nbs/01_compare.ipynb #c043
+# %% ../nbs/01_compare.ipynb #c044
 COVERAGE_COLUMNS = ['story_id', 'doc_id', 'against', 'units', 'carried', 'coverage', 'own_units']
 ADDITION_COLUMNS = ['story_id', 'doc_id', 'sent_id', 'text']
 OMISSION_COLUMNS = ['story_id', 'doc_id', 'unit', 'source_doc', 'source_sent', 'found_in', 'text']
@@ -353,7 +357,7 @@ def kept(story: Story, reference: str | None = None) -> dict:
     return dict(coverage=pd.DataFrame(cov, columns=COVERAGE_COLUMNS), additions=adds.reset_index(drop=True),
                 omissions=pd.DataFrame(omit, columns=OMISSION_COLUMNS))
 
-# %% ../nbs/01_compare.ipynb #c054
+# %% ../nbs/01_compare.ipynb #c055
 DUPLICATE_COLUMNS = ['story_id', 'doc_id', 'sent_a', 'sent_b', 'text_a', 'text_b', 'relation', 'lexical', 'semantic', 'score']
 
 def duplicates(story: Story, st: Settings = Settings()) -> pd.DataFrame:
@@ -372,7 +376,7 @@ def duplicates(story: Story, st: Settings = Settings()) -> pd.DataFrame:
                                      semantic=round(float(sem[i, j]), 4), score=round(float(lex[i, j] + sem[i, j]) / 2, 4)))
     return pd.DataFrame(rows, columns=DUPLICATE_COLUMNS)
 
-# %% ../nbs/01_compare.ipynb #c058
+# %% ../nbs/01_compare.ipynb #c059
 CUT_COLUMNS = ['story_id', 'doc_id', 'sent_ids', 'text', 'evidence', 'source_doc', 'source_sents', 'cut_text', 'cut_words', 'shared']
 
 def gaps(sents: pd.DataFrame) -> list[list[int]]:
@@ -451,7 +455,7 @@ def cuts(story: Story, candidates: pd.DataFrame | None = None) -> pd.DataFrame:
                                    source_doc=None, source_sents=None, cut_text='', cut_words=0, shared=0.0))
     return pd.DataFrame(rows, columns=CUT_COLUMNS)
 
-# %% ../nbs/01_compare.ipynb #c064
+# %% ../nbs/01_compare.ipynb #c065
 DRIFT_COLUMNS = ['story_id', 'kind', 'doc_a', 'sent_a', 'doc_b', 'sent_b', 'text_a', 'text_b', 'item_a', 'item_b', 'evidence']
 DRIFT_KINDS = ['name', 'term', 'number', 'quote', 'attribution']
 _ENDINGS = {'', 'a', 'n', 'an', 'ian', 'ese', 'ish', 'i', 's', 'es', 'ns', 'ans', 'ia', 'ic', 'y', 'ies'}
@@ -490,7 +494,7 @@ def name_changes(ta: str, tb: str) -> list[tuple[str, str, str]]:
         if best: out.append((x, best[1], f"'{x}' → '{best[1]}': {best[2]}"))
     return out
 
-# %% ../nbs/01_compare.ipynb #c067
+# %% ../nbs/01_compare.ipynb #c068
 def _words(toks) -> list[str]: return [t for t in toks if re.match(r'\w', t)]
 
 def term_changes(ta: str, tb: str, max_words: int = 3) -> list[tuple[str, str]]:
@@ -508,11 +512,12 @@ def term_changes(ta: str, tb: str, max_words: int = 3) -> list[tuple[str, str]]:
     return out
 def _has(term: str, text: str) -> bool: return re.search(rf'(?<!\w){re.escape(term)}(?!\w)', norm(text)) is not None
 
-# %% ../nbs/01_compare.ipynb #c070
+# %% ../nbs/01_compare.ipynb #c071
 def _num_key(r) -> tuple: return ('date', r.date) if r.kind == 'date' else (r.kind, round(float(r.value), 6) if r.value == r.value else None)
 
 def number_changes(na: pd.DataFrame, nb: pd.DataFrame) -> list[tuple[str, str, str]]:
     "Numbers of one sentence (`na`, corpus `numbers` rows) changed in its counterpart (`nb`): qualifier or value."
+    if not len(na) or not len(nb): return []
     out, used = [], set()
     keys_b = [_num_key(r) for r in nb.itertuples()]
     keys_a = {_num_key(r) for r in na.itertuples()}
@@ -531,7 +536,7 @@ def number_changes(na: pd.DataFrame, nb: pd.DataFrame) -> list[tuple[str, str, s
             out.append((r.text, b.text, f"'{r.text}' → '{b.text}': {r.kind} {k[1]} → {keys_b[other[0]][1]}"))
     return out
 
-# %% ../nbs/01_compare.ipynb #c073
+# %% ../nbs/01_compare.ipynb #c074
 def _same_source(a, b) -> bool:
     "Two source names for one source: a shared word, or alike in spelling."
     a, b = norm(a), norm(b)
@@ -555,6 +560,7 @@ def drift(story: Story) -> pd.DataFrame:
     empty = pd.DataFrame(columns=['text', 'kind', 'value', 'unit', 'approx', 'date'])
     terms = defaultdict(list)
     for r in al.itertuples():
+        if r.relation == 'identical': continue  # same words: nothing can have drifted
         args = (r.doc_a, r.sent_a, r.doc_b, r.sent_b, r.text_a, r.text_b)
         for x, y, ev in name_changes(r.text_a, r.text_b): rows.append(_row(story, 'name', *args, x, y, ev))
         for x, y in term_changes(r.text_a, r.text_b): terms[(r.doc_a, r.doc_b, x)].append((r, y))
@@ -576,11 +582,12 @@ def drift(story: Story) -> pd.DataFrame:
 
 def consistent_terms(story: Story, terms: dict) -> list[dict]:
     "Term rows: a term replaced in 2+ aligned pairs of two versions and kept in none (the longest such term only)."
-    al, found = story.alignments, {}
+    found, pairs = {}, defaultdict(list)
+    for a, b, ta, tb in zip(story.alignments.doc_a, story.alignments.doc_b, story.alignments.text_a, story.alignments.text_b):
+        pairs[(a, b)].append((ta, tb))
     for (a, b, x), occ in terms.items():
         rs = list({(r.sent_a, r.sent_b): (r, y) for r, y in occ}.values())
-        pairs = al[(al.doc_a == a) & (al.doc_b == b)]
-        if len({r.sent_a for r, _ in rs}) >= 2 and len({r.sent_b for r, _ in rs}) >= 2 and not any(_has(x, r.text_a) and _has(x, r.text_b) for r in pairs.itertuples()):
+        if len({r.sent_a for r, _ in rs}) >= 2 and len({r.sent_b for r, _ in rs}) >= 2 and not any(_has(x, ta) and _has(x, tb) for ta, tb in pairs[(a, b)]):
             found[(a, b, x)] = rs
     rows = []
     for (a, b, x), rs in found.items():
@@ -626,16 +633,17 @@ def quote_drift(story: Story, text: dict) -> list[dict]:
                                          r.quote, best.quote, f'quote of {who}: ' + ', '.join(why)))
     return rows
 
-# %% ../nbs/01_compare.ipynb #c078
+# %% ../nbs/01_compare.ipynb #c079
 LOST = '(lost original)'
 DERIVATION_COLUMNS = ['story_id', 'parent', 'child', 'relation', 'confidence', 'evidence']
 EVIDENCE_COLUMNS = ['story_id', 'parent', 'child', 'kind', 'n', 'example']
 
-def _carriers(story: Story, u: pd.DataFrame, doc: str, sent: int, other: str) -> list[str]:
-    "Text of `other`'s sentences in the unit of (`doc`, `sent`)."
-    x = u[(u.doc_id == doc) & (u.sent_id == sent)]
-    if not len(x): return []
-    return u[(u.unit == x.unit.iloc[0]) & (u.doc_id == other)].text.tolist()
+def _unit_texts(u: pd.DataFrame) -> tuple[dict, dict]:
+    "(doc, sent) -> unit, and (unit, doc) -> texts."
+    where = dict(zip(zip(u.doc_id, u.sent_id), u.unit))
+    texts = defaultdict(list)
+    for d, x, t in zip(u.doc_id, u.unit, u.text): texts[(x, d)].append(t)
+    return where, texts
 
 def derivation_evidence(story: Story, u: pd.DataFrame, cand: pd.DataFrame, dr: pd.DataFrame) -> pd.DataFrame:
     "Evidence against each ordered pair (parent, child): content, gap, reading, date."
@@ -653,12 +661,14 @@ def derivation_evidence(story: Story, u: pd.DataFrame, cand: pd.DataFrame, dr: p
             if isinstance(dp, str) and isinstance(dc, str) and dp > dc: rows.append(dict(kind='date', parent=p, child=c, n=99, example=f'{p} dated {dp}, {c} dated {dc}'))
     reads = Counter(); example = {}
     full = story.sents.groupby('doc_id').text.agg(' '.join).to_dict()
+    where, texts = _unit_texts(u)
+    carried = lambda d, s, q: texts.get((where.get((d, s)), q), [])  # q's sentences in the unit of (d, s)
     for r in dr[dr.kind.isin(['name', 'term', 'number'])].itertuples():
         for x, sx, y, sy, ix, iy in ((r.doc_a, r.sent_a, r.doc_b, r.sent_b, r.item_a, r.item_b), (r.doc_b, r.sent_b, r.doc_a, r.sent_a, r.item_b, r.item_a)):
             for q in story.docs:
                 if q in (x, y) or not isinstance(ix, str) or not isinstance(iy, str): continue
                 # a name is spelled one way through a document: any sentence of q counts; other readings need q's counterpart
-                qt = full[q] if r.kind == 'name' else ' '.join(_carriers(story, u, y, int(sy), q) + _carriers(story, u, x, int(sx), q))
+                qt = full[q] if r.kind == 'name' else ' '.join(carried(y, int(sy), q) + carried(x, int(sx), q))
                 if _has(norm(iy), qt) and not _has(norm(ix), qt):  # q agrees with y: x's reading is isolated, so x is not y's parent
                     reads[(x, y)] += 1; example.setdefault((x, y), f"{x} reads '{ix}', {y} and {q} read '{iy}'")
     for (p, c), n in reads.items(): rows.append(dict(kind='reading', parent=p, child=c, n=n, example=example[(p, c)]))
@@ -705,7 +715,7 @@ def derive(story: Story, u: pd.DataFrame, ev: pd.DataFrame, st: Settings = Setti
                              evidence=f'carries {len(sets[c] & sets[p])} of the {len(sets[c])} units of {c}; {n} pieces of evidence against'))
     return pd.DataFrame(rows, columns=DERIVATION_COLUMNS[1:]).assign(story_id=story.story_id)[DERIVATION_COLUMNS]
 
-# %% ../nbs/01_compare.ipynb #c093
+# %% ../nbs/01_compare.ipynb #c094
 def short(doc_id: str, n: int = 22) -> str:
     "A document id cut to `n` characters for figure labels."
     return doc_id if len(doc_id) <= n else doc_id[:n - 1] + '…'
@@ -727,13 +737,19 @@ def alignment_figure(story: Story, a: str, b: str):
     ax.legend(loc='upper right', fontsize=7, bbox_to_anchor=(1.0, 1.12), ncol=2, frameon=False)
     return fig
 
+def _nothing(ax, what: str):
+    "An empty figure that says why it is empty."
+    ax.text(0.5, 0.5, what, ha='center', va='center', transform=ax.transAxes); ax.set_xticks([]); ax.set_yticks([])
+
 def coverage_figure(coverage: pd.DataFrame, max_docs: int = 40):
     "Share of the story's content units each version carries (and how many are its own), per story."
     c = coverage.head(max_docs).assign(label=lambda d: d.story_id + '  ' + d.doc_id.map(short))
-    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.35 * len(c)))
+    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.35 * max(1, len(c))))
+    if c.empty:
+        _nothing(ax, 'no documents to compare'); return fig
     ax.barh(c.label, c.coverage, color=sns.color_palette('deep')[0], label='carried')
     ax.barh(c.label, c.own_units / c.units.where(c.units > 0), color=sns.color_palette('deep')[2], label='found only here', height=0.4)
-    for y, (v, n, t) in enumerate(zip(c.coverage, c.carried, c.units)): ax.text(min(v, 1) + 0.01, y, f'{n}/{t}', va='center', fontsize=8)
+    for y, (v, n, t) in enumerate(zip(c.coverage.fillna(0), c.carried, c.units)): ax.text(min(v, 1) + 0.01, y, f'{n}/{t}', va='center', fontsize=8)
     ax.invert_yaxis(); ax.set_xlim(0, 1.12)
     ax.set(xlabel=f"share of the story's content units ({c.against.iloc[0] if c.against.nunique() == 1 else 'reference or union'})", ylabel='',
            title='What each version carries')
@@ -763,11 +779,12 @@ def drift_figure(drift: pd.DataFrame, max_rows: int = 30):
     d = drift.assign(pair=drift.doc_a.map(short) + ' ↔ ' + drift.doc_b.map(short))
     counts = pd.crosstab(d.pair, pd.Categorical(d.kind, DRIFT_KINDS), dropna=False).reindex(columns=DRIFT_KINDS, fill_value=0).head(max_rows)
     fig, ax = plt.subplots(figsize=(7, 1 + 0.45 * max(1, len(counts))))
-    sns.heatmap(counts, annot=True, fmt='d', cmap='Oranges', cbar=False, ax=ax)
+    if counts.empty: _nothing(ax, 'no drift: no two aligned versions differ')
+    else: sns.heatmap(counts, annot=True, fmt='d', cmap='Oranges', cbar=False, ax=ax)
     ax.set(xlabel='kind of drift', ylabel='', title='What drifted between aligned sentences')
     return fig
 
-# %% ../nbs/01_compare.ipynb #c100
+# %% ../nbs/01_compare.ipynb #c101
 def word_diff(a: str, b: str) -> str:
     "HTML of `a` → `b`: words only in `a` in <del>, only in `b` in <ins>; everything escaped."
     wa, wb = a.split(), b.split()
@@ -861,7 +878,7 @@ def write_report(text: str, out_dir, story_id: str) -> Path:
     os.replace(tmp, target)
     return target
 
-# %% ../nbs/01_compare.ipynb #c104
+# %% ../nbs/01_compare.ipynb #c105
 COMPARE_TABLES = ['stories', 'alignments', 'coverage', 'additions', 'omissions', 'cuts', 'duplicates', 'drift', 'derivation',
                   'derivation_evidence', 'comparison_problems']
 CORPUS_INPUTS = ['documents', 'sentences', 'entities', 'numbers', 'quotes', 'attributions']
@@ -922,7 +939,7 @@ def compare_corpus(tables: dict, st: Settings = Settings(), reference: str = '',
         result[name] = pd.concat(dfs, ignore_index=True) if dfs else _empty(name)
     return result, kept_stories
 
-# %% ../nbs/01_compare.ipynb #c116
+# %% ../nbs/01_compare.ipynb #c117
 def findings(result: dict, story_id: str) -> str:
     "A short Markdown account of one compared story, every number taken from the comparison tables."
     t = {n: df[df.story_id == story_id] for n, df in result.items() if 'story_id' in df}

@@ -114,7 +114,9 @@ def test_comparison_report_highlights_counterparts_on_click(browser, seed_run):
     "The side-by-side report works offline from a file: clicking a sentence highlights its counterparts and shows diffs."
     from selenium.webdriver.common.by import By
     report = seed_run[0]/'report'/'story-01.html'
+    browser.get_log('browser')  # drop messages of pages loaded earlier by this browser
     browser.get(report.as_uri())
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0  # loads nothing: works offline
     data = browser.execute_script("return JSON.parse(document.getElementById('data').textContent).links")
     sid, links = max(data.items(), key=lambda kv: len(kv[1]))  # a sentence with counterparts in two versions
     assert len(links) >= 2
