@@ -880,7 +880,7 @@ def write_report(text: str, out_dir, story_id: str) -> Path:
 
 # %% ../nbs/01_compare.ipynb #c105
 COMPARE_TABLES = ['stories', 'alignments', 'coverage', 'additions', 'omissions', 'cuts', 'duplicates', 'drift', 'derivation',
-                  'derivation_evidence', 'comparison_problems']
+                  'derivation_evidence', 'comparison_problems', 'sentence_embeddings']
 CORPUS_INPUTS = ['documents', 'sentences', 'entities', 'numbers', 'quotes', 'attributions']
 
 def compare_story(story_id: str, tables: dict, doc_ids, st: Settings = Settings(), reference: str | None = None,
@@ -897,6 +897,8 @@ def compare_story(story_id: str, tables: dict, doc_ids, st: Settings = Settings(
     probs = [dict(story_id=story_id, problem=n) for n in story.notes]
     if len(story.docs) == 1: probs.append(dict(story_id=story_id, problem=f'{story.docs[0]}: the only version of its story, nothing to compare'))
     out['comparison_problems'] = pd.DataFrame(probs, columns=['story_id', 'problem'])
+    out['sentence_embeddings'] = pd.DataFrame(dict(doc_id=story.sents.doc_id.values, sent_id=story.sents.sent_id.values,
+                                                   vector=list(story.emb.astype(np.float32))))
     return out, story
 
 def resolve_reference(reference: str, documents: pd.DataFrame) -> str | None:
@@ -913,7 +915,8 @@ def resolve_reference(reference: str, documents: pd.DataFrame) -> str | None:
 def _empty(name: str) -> pd.DataFrame:
     cols = dict(stories=STORY_COLUMNS, alignments=ALIGNMENT_COLUMNS, coverage=COVERAGE_COLUMNS, additions=ADDITION_COLUMNS,
                 omissions=OMISSION_COLUMNS, cuts=CUT_COLUMNS, duplicates=DUPLICATE_COLUMNS, drift=DRIFT_COLUMNS,
-                derivation=DERIVATION_COLUMNS, derivation_evidence=EVIDENCE_COLUMNS, comparison_problems=['story_id', 'problem'])
+                derivation=DERIVATION_COLUMNS, derivation_evidence=EVIDENCE_COLUMNS, comparison_problems=['story_id', 'problem'],
+                sentence_embeddings=['doc_id', 'sent_id', 'vector'])
     return pd.DataFrame(columns=cols[name])
 
 def compare_corpus(tables: dict, st: Settings = Settings(), reference: str = '', candidate=0.2, overlap=0.5, semantic=0.9,

