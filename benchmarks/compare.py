@@ -21,31 +21,16 @@ from pathlib import Path
 
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import perturb  # noqa: E402  (the corpus benchmark's perturbation, here with synonyms)
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT/'data'/'raw'/'seeds'
-BOILERPLATE = ['Sign up now for FREE unlimited access to Example.comSign up', 'read more', 'Related Article: another story',
-               'Our Standards: The Trust Principles.', '@YouTube', 'Advertisement']
 SYNONYMS = {'said': 'stated', 'meet': 'see', 'leader': 'ruler', 'leaders': 'rulers', 'war': 'conflict', 'trip': 'journey',
             'president': 'head of state', 'told': 'informed', 'week': 'weekend', 'global': 'worldwide', 'expected': 'likely',
             'summit': 'meeting', 'support': 'backing', 'power': 'authority', 'crisis': 'emergency', 'partner': 'ally'}
 SPLIT = re.compile(r'(?<=[.!?])\s+')
 SENTS = 40  # sentences per version
-
-
-def perturb(text: str, rng: random.Random) -> str:
-    "A new version of `text`: sentences cut, words swapped or replaced by synonyms, paragraphs reordered, boilerplate added."
-    sents = [s for s in SPLIT.split(text) if s.strip()]
-    sents = [s for s in sents if rng.random() > 0.15] or sents[:1]
-    out = []
-    for s in sents:
-        w = [SYNONYMS[x] if x in SYNONYMS and rng.random() < 0.5 else x for x in s.split()]
-        if len(w) > 3 and rng.random() < 0.3:
-            i = rng.randrange(len(w) - 1); w[i], w[i + 1] = w[i + 1], w[i]
-        out.append(' '.join(w))
-    paras = [' '.join(out[i:i + 4]) for i in range(0, len(out), 4)]
-    if len(paras) > 2 and rng.random() < 0.5: i = rng.randrange(len(paras) - 1); paras[i], paras[i + 1] = paras[i + 1], paras[i]
-    for _ in range(rng.randrange(3)): paras.insert(rng.randrange(len(paras) + 1), rng.choice(BOILERPLATE))
-    return '\n\n'.join(paras) + '\n'
 
 
 def make_tables(texts: dict) -> dict:
@@ -64,7 +49,7 @@ def seed_story(n: int, seed: int = 0) -> dict:
     "`n` versions of the seed story; version i starts from seed i % 3, followed by the others (so it reaches ~40 sentences)."
     rng = random.Random(seed)
     seeds = [re.sub(r'(?<=[a-z][.!?])(?=[A-Z])', ' ', p.read_text(encoding='utf-8-sig')) for p in sorted(SEEDS.glob('*.txt'))]  # unglue "end.Start"
-    return {f'v{i:03d}': perturb('\n\n'.join(seeds[(i + k) % len(seeds)] for k in range(len(seeds))), rng) for i in range(n)}
+    return {f'v{i:03d}': perturb('\n\n'.join(seeds[(i + k) % len(seeds)] for k in range(len(seeds))), rng, SYNONYMS) for i in range(n)}
 
 
 def load_model() -> float:
@@ -99,7 +84,7 @@ def story_corpus(n: int, seed: int = 0) -> tuple[dict, list]:
         base = ' '.join(' '.join(rng.choice(pool) if rng.random() < 0.6 else rng.choice(func) for _ in range(rng.randint(12, 25))).capitalize() + '.'
                         for _ in range(SENTS))
         ids = [f'd{len(texts) + i:06d}' for i in range(min(rng.randint(2, 30), n - len(texts)))]
-        texts.update({d: perturb(base, rng) for d in ids}); groups.append(frozenset(ids))
+        texts.update({d: perturb(base, rng, SYNONYMS) for d in ids}); groups.append(frozenset(ids))
     return texts, groups
 
 

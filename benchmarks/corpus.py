@@ -17,13 +17,13 @@ BOILERPLATE = ['Sign up now for FREE unlimited access to Example.comSign up', 'r
                'Our Standards: The Trust Principles.', '@YouTube', 'Advertisement']
 
 
-def perturb(text: str, rng: random.Random) -> str:
-    "A new version of `text`: sentences cut, words swapped, paragraphs reordered, boilerplate added."
+def perturb(text: str, rng: random.Random, synonyms: dict | None = None) -> str:
+    "A new version of `text`: sentences cut, words swapped (or replaced by `synonyms`), paragraphs reordered, boilerplate added."
     sents = [s for s in re.split(r'(?<=[.!?])\s+', text) if s.strip()]
     sents = [s for s in sents if rng.random() > 0.15] or sents[:1]
     out = []
     for s in sents:
-        w = s.split()
+        w = [synonyms[x] if x in synonyms and rng.random() < 0.5 else x for x in s.split()] if synonyms else s.split()
         if len(w) > 3 and rng.random() < 0.3:
             i = rng.randrange(len(w) - 1); w[i], w[i + 1] = w[i + 1], w[i]
         out.append(' '.join(w))

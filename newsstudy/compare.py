@@ -6,7 +6,7 @@ Docs: https://newsstudy.github.io/newsstudy/compare.html.md"""
 
 # %% ../nbs/01_compare.ipynb #c004
 from __future__ import annotations
-import difflib, html, json, os, re, tempfile, unicodedata, warnings
+import difflib, html, json, os, re, unicodedata, warnings
 from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import combinations
@@ -21,10 +21,9 @@ import jellyfish
 from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
-from scipy.optimize import linear_sum_assignment
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .corpus import read_table, write_table, save_figure, count_words, parse_corpus
+from .corpus import read_table, write_table, save_figure, count_words, parse_corpus, _atomic
 
 # %% auto #0
 __all__ = ['MODEL_SHA256', 'STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'COVERAGE_COLUMNS', 'ADDITION_COLUMNS',
@@ -227,7 +226,7 @@ def align_pair(ta: list[str], tb: list[str], ea: np.ndarray, eb: np.ndarray, st:
     # one-to-many: a sentence without a partner that is a piece of one, or completes its neighbour's link
     wanted, combos = [], []
     sem_of = lambda side, i, j: sem[i, j] if side == 0 else sem[j, i]
-    for side, (own, other, partner, cont, s) in enumerate([(ta, tb, pa, None, score), (tb, ta, pb, None, score.T)]):
+    for side, (own, other, partner, s) in enumerate([(ta, tb, pa, score), (tb, ta, pb, score.T)]):
         c = containment(own, other)
         for i in range(len(own)):
             if i in partner or not other: continue
@@ -871,12 +870,7 @@ def report_html(story: Story, tables: dict) -> str:
 
 def write_report(text: str, out_dir, story_id: str) -> Path:
     "Write a report atomically to OUT/report/<story_id>.html."
-    target = Path(out_dir)/'report'/f'{story_id}.html'
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, suffix='.tmp')
-    with os.fdopen(fd, 'w', encoding='utf-8') as f: f.write(text)
-    os.replace(tmp, target)
-    return target
+    return _atomic(Path(out_dir)/'report'/f'{story_id}.html', lambda p: Path(p).write_text(text, encoding='utf-8'))
 
 # %% ../nbs/01_compare.ipynb #c105
 COMPARE_TABLES = ['stories', 'alignments', 'coverage', 'additions', 'omissions', 'cuts', 'duplicates', 'drift', 'derivation',
@@ -920,10 +914,10 @@ def _empty(name: str) -> pd.DataFrame:
     return pd.DataFrame(columns=cols[name])
 
 def compare_corpus(tables: dict, st: Settings = Settings(), reference: str = '', candidate=0.2, overlap=0.5, semantic=0.9,
-                   batch_size: int = 16, keep=lambda story_id: False, on_story=None, log=None) -> tuple[dict, dict]:
-    "Group `tables`' documents into stories and compare each; returns (tables, {story_id: Story} for `keep`-selected stories)."
+                   batch_size: int = 16, keep=lambda story_id: False, on_story=None, log=None, stories=None) -> tuple[dict, dict]:
+    "Group `tables`' documents into stories (unless `stories` gives them) and compare each; returns (tables, {story_id: Story} for `keep`-selected stories)."
     ref = resolve_reference(reference, tables['documents'])
-    stories = group_stories(tables, candidate, overlap, semantic, embed_docs=lambda t: embed_docs(t, batch_size))
+    if stories is None: stories = group_stories(tables, candidate, overlap, semantic, embed_docs=lambda t: embed_docs(t, batch_size))
     parts, kept_stories = defaultdict(list), {}
     for story_id, g in stories.groupby('story_id', sort=True):
         try:

@@ -6,7 +6,7 @@ Docs: https://newsstudy.github.io/newsstudy/framing.html.md"""
 
 # %% ../nbs/02_framing.ipynb #c004
 from __future__ import annotations
-import html, importlib.util, os, re, tempfile, warnings
+import html, importlib.util, json, re, warnings
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -19,8 +19,8 @@ import seaborn as sns
 from spacy.lang.en.stop_words import STOP_WORDS
 
 import newsstudy
-from .corpus import read_table, write_table, save_figure, count_words, parse_corpus
-from .compare import embed, norm, resolve_reference, group_stories, embed_docs
+from .corpus import read_table, write_table, save_figure, count_words, parse_corpus, _atomic
+from .compare import embed, norm, resolve_reference
 
 # %% auto #0
 __all__ = ['FRAME_COLUMNS', 'LOADED_COLUMNS', 'LABEL_COLUMNS', 'SOURCING_COLUMNS', 'TONE_COLUMNS', 'SHIFT_COLUMNS',
@@ -101,7 +101,6 @@ def lexicons() -> dict:
     "The loaded-language lexicons: curated phrases, NRC anger/disgust words, Pattern subjective adjectives, MoralStrength vices, neutral words."
     cur = pd.read_csv(lexicon_dir()/'loaded_language.csv')
     neutral = {w.strip().lower() for w in (lexicon_dir()/'neutral_events.txt').read_text().splitlines() if w.strip() and not w.startswith('#')}
-    import json
     nrc = json.loads(package_file('nrclex', 'data', 'nrc_en.json').read_text())
     nrc = {w: sorted(set(e) & {'anger', 'disgust'}) for w, e in nrc.items() if set(e) & {'anger', 'disgust'}}
     pat = defaultdict(list)
