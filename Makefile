@@ -2,6 +2,7 @@
 #   make reproduce   create .venv, install the pinned dependencies, run the study on the bundled corpus
 #   make test        the same set-up, then nbdev-test over all notebooks and pytest tests/
 #   make docs        build the documentation site into _docs/
+#   make readme      write README.md from nbs/index.ipynb executed on the bundled corpus
 #   make lab         JupyterLab on nbs/ with the project's kernel
 PYTHON ?= python3
 VENV   := .venv
@@ -14,7 +15,7 @@ export PYTHONHASHSEED := 0
 # One BLAS thread per process: the corpus stage runs spaCy in one process per core.
 export OPENBLAS_NUM_THREADS := 1
 
-.PHONY: setup reproduce test docs lab lock clean
+.PHONY: setup reproduce test docs readme lab lock clean
 
 setup: $(STAMP)
 
@@ -38,6 +39,9 @@ test: setup
 
 docs: setup
 	$(BIN)/newsstudy docs
+
+readme: setup
+	$(BIN)/newsstudy readme
 
 lab: setup
 	$(BIN)/jupyter lab --notebook-dir=nbs --no-browser $(if $(filter 0,$(shell id -u)),--allow-root,)

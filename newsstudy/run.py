@@ -12,17 +12,19 @@ from importlib.metadata import version as _pkg_version, PackageNotFoundError
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import papermill as pm
 from papermill.exceptions import PapermillExecutionError
 
 import newsstudy
 from . import __version__
-from .corpus import corpus_files, sha256
+from .corpus import corpus_files, sha256, _atomic
 
 # %% auto #0
-__all__ = ['RESERVED', 'StudyError', 'nbs_path', 'has_parameters', 'stage_notebooks', 'stage_params', 'parse_value',
-           'check_params', 'check_corpus', 'input_checksums', 'StageError', 'run_stage', 'swap_in', 'default_corpus',
-           'run_study', 'page_name', 'build_site', 'main']
+__all__ = ['RESERVED', 'FINDINGS', 'README_NOTE', 'StudyError', 'nbs_path', 'has_parameters', 'stage_notebooks', 'stage_params',
+           'parse_value', 'check_params', 'md_table', 'params_markdown', 'check_corpus', 'input_checksums',
+           'StageError', 'run_stage', 'swap_in', 'docs_url', 'page_name', 'export_findings', 'readme_text',
+           'write_readme', 'default_corpus', 'run_study', 'build_site', 'main']
 
 # %% ../nbs/90_run.ipynb #c005
 class StudyError(Exception):
@@ -74,6 +76,22 @@ def check_params(params: dict, stages) -> dict:
     return params
 
 # %% ../nbs/90_run.ipynb #c013
+def md_table(df) -> str:
+    "A DataFrame as a GitHub-flavoured Markdown table (cells escaped, missing values blank)."
+    def cell(v):
+        try: missing = bool(pd.isna(v))
+        except (TypeError, ValueError): missing = False
+        return '' if missing or v is None else str(v).replace('|', '\\|').replace('\n', ' ')
+    head = '| ' + ' | '.join(map(str, df.columns)) + ' |\n|' + '---|' * len(df.columns)
+    return '\n'.join([head] + ['| ' + ' | '.join(cell(v) for v in r) + ' |' for r in df.itertuples(index=False)])
+
+def params_markdown(stages) -> str:
+    "Markdown table of the parameters declared by `stages`: name, default, meaning (and stages, for several)."
+    rows = [dict(parameter=f'`{k}`', default=f"`{p['default']}`", **({'stages': ', '.join(n.removesuffix('.ipynb') for n in p['notebooks'])} if len(stages) > 1 else {}),
+                 meaning=p['help']) for k, p in stage_params(stages).items()]
+    return md_table(pd.DataFrame(rows))
+
+# %% ../nbs/90_run.ipynb #c017
 def check_corpus(corpus) -> Path:
     "The corpus folder, resolved, if it exists and holds at least one article file."
     corpus = Path(corpus).expanduser().resolve()
@@ -87,7 +105,7 @@ def input_checksums(corpus) -> list[dict]:
     files = sorted(p for p in corpus.rglob('*') if p.is_file() and not any(s.startswith('.') for s in p.relative_to(corpus).parts))
     return [dict(file=p.relative_to(corpus).as_posix(), sha256=sha256(p), bytes=p.stat().st_size) for p in files]
 
-# %% ../nbs/90_run.ipynb #c016
+# %% ../nbs/90_run.ipynb #c020
 class StageError(StudyError):
     "A stage notebook failed while running."
 
@@ -114,7 +132,7 @@ def run_stage(nb: Path, out: Path, params: dict, cwd: Path) -> float:
         raise StageError(f"{nb.name} failed in {_failed_cell(target, e)}: {e.ename}: {e.evalue}") from None
     return time.perf_counter() - t0
 
-# %% ../nbs/90_run.ipynb #c018
+# %% ../nbs/90_run.ipynb #c022
 def swap_in(new: Path, out: Path):
     "Replace folder `out` by folder `new` (both on one file system)."
     old = None
@@ -127,7 +145,73 @@ def swap_in(new: Path, out: Path):
         raise
     if old is not None: shutil.rmtree(old)
 
-# %% ../nbs/90_run.ipynb #c021
+# %% ../nbs/90_run.ipynb #c025
+FINDINGS = 'index.ipynb'  # the findings notebook: the last stage, exported to OUT/report/index.html
+
+def docs_url() -> str:
+    "The documentation site's address, set once in pyproject.toml (`[project.urls] Documentation`)."
+    from importlib.metadata import metadata
+    urls = dict(u.split(', ', 1) for u in metadata('newsstudy').get_all('Project-URL') or [])
+    return urls.get('Documentation', '').rstrip('/') + '/'
+
+_CSS = """body{font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#222;max-width:60rem;margin:2rem auto;padding:0 1rem}
+img{max-width:100%;height:auto}table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}
+pre{background:#f5f5f5;padding:.6rem;overflow:auto}code{background:#f5f5f5;padding:0 .2rem}blockquote{color:#555;border-left:3px solid #ccc;margin:0;padding-left:1rem}
+a.anchor-link{display:none}header{color:#555;font-size:.9rem;border-bottom:1px solid #ddd;margin-bottom:1rem}"""
+
+def page_name(nb_name: str) -> str:
+    "The notebook name nbdev gives a page (`00_corpus.ipynb` -> `corpus.ipynb`, i.e. `corpus.html`)."
+    return re.sub(r'^\d+[a-zA-Z0-9]*_', '', nb_name)
+
+def _page_link(m, pages: str) -> str:
+    return f'href="{pages}{page_name(m.group(1)).removesuffix(".ipynb")}.html'
+
+def export_findings(executed, dest, pages=None) -> Path:
+    "Write executed findings notebook `executed` as one self-contained HTML page `dest`; notebook links go to `pages`."
+    from nbconvert import HTMLExporter
+    nb = nbformat.read(executed, as_version=4)
+    nb.cells = [c for c in nb.cells if not {'parameters', 'injected-parameters'} & set(c.metadata.get('tags', []))]
+    for c in nb.cells:
+        if c.cell_type == 'code': c.outputs = [o for o in c.outputs if o.output_type != 'stream']
+    body, _ = HTMLExporter(template_name='basic', exclude_input=True, exclude_input_prompt=True,
+                           exclude_output_prompt=True).from_notebook_node(nb)
+    body = body.replace('href="report/', 'href="')
+    body = re.sub(r'href="([\w.-]+)\.ipynb', lambda m: _page_link(m, docs_url() if pages is None else pages), body)
+    h1 = re.search(r'<h1[^>]*>(.*?)<', body)
+    page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f'<title>{h1.group(1) if h1 else "Findings"} — findings</title>\n<link rel="icon" href="data:,">\n<style>{_CSS}</style></head>\n<body><main>\n{body}\n</main></body></html>\n')
+    return _atomic(Path(dest), lambda p: Path(p).write_text(page, encoding='utf-8'))
+
+# %% ../nbs/90_run.ipynb #c027
+README_NOTE = '<!-- Generated from nbs/index.ipynb executed on the bundled corpus (make readme). Edit the notebook, not this file. -->'
+
+def readme_text(executed, site=None) -> str:
+    "README Markdown from the executed findings notebook `executed`."
+    site = site or docs_url()
+    parts = [README_NOTE]
+    for c in nbformat.read(executed, as_version=4).cells:
+        if {'parameters', 'injected-parameters'} & set(c.metadata.get('tags', [])): continue
+        if c.cell_type == 'markdown': parts.append(c.source)
+        if c.cell_type != 'code': continue
+        for o in c.get('outputs', []):
+            data, meta = o.get('data', {}), o.get('metadata', {}).get('image/png', {})
+            if 'text/markdown' in data: parts.append(data['text/markdown'])
+            elif 'image/png' in data and meta.get('figure'): parts.append(f"![{meta.get('alt', meta['figure'])}]({site}figures/{meta['figure']}.png)")
+    text = '\n\n'.join(p.strip('\n') for p in parts if p.strip()) + '\n'
+    text = re.sub(r'\]\(([\w.-]+\.ipynb)\)', r'](nbs/\1)', text)
+    return re.sub(r'\]\(report/', f']({site}report/', text)
+
+# %% ../nbs/90_run.ipynb #c028
+def write_readme(results=None, dest=None, log=None) -> Path:
+    "Write README.md from the findings notebook of the seed-corpus run `results` (run into _build/results if None)."
+    root = nbs_path().parent
+    if results is None:
+        results = root/'_build'/'results'
+        run_study(out=results, log=log)
+    text = readme_text(Path(results)/'notebooks'/FINDINGS)
+    return _atomic(Path(dest or root/'README.md'), lambda p: Path(p).write_text(text, encoding='utf-8'))
+
+# %% ../nbs/90_run.ipynb #c030
 def _versions(*names) -> dict:
     res = {}
     for n in names:
@@ -159,6 +243,7 @@ def run_study(corpus=None, out=None, params=None, stages=None, log=None) -> dict
             secs = run_stage(nb, tmp, dict(corpus_dir=str(corpus), out_dir=str(tmp), **p), cwd=nb.parent)
             record['notebooks'].append(dict(notebook=nb.name, seconds=round(secs, 2)))
             log(f"[{i}/{len(stages)}] {nb.name} done in {secs:.1f} s")
+        if (tmp/'notebooks'/FINDINGS).exists(): export_findings(tmp/'notebooks'/FINDINGS, tmp/'report'/'index.html')
         record['seconds'] = round(sum(n['seconds'] for n in record['notebooks']), 2)
         (tmp/'run.json').write_text(json.dumps(record, indent=2) + '\n')
         swap_in(tmp, out)
@@ -169,7 +254,7 @@ def run_study(corpus=None, out=None, params=None, stages=None, log=None) -> dict
         raise
     return record
 
-# %% ../nbs/90_run.ipynb #c029
+# %% ../nbs/90_run.ipynb #c040
 def _strip_run_cells(nb_path: Path):
     "Drop papermill's injected-parameters cell and run metadata from an executed notebook (in place)."
     nb = nbformat.read(nb_path, as_version=4)
@@ -184,14 +269,24 @@ def _tool(name: str) -> str:
     if not p.exists(): raise StudyError(f"{name} not found beside {sys.executable}: install the dev extras (pip install -e '.[dev]')")
     return str(p)
 
-def page_name(nb_name: str) -> str:
-    "The notebook name nbdev gives a page (`00_corpus.ipynb` -> `corpus.ipynb`, i.e. `corpus.html`)."
-    return re.sub(r'^\d+[a-zA-Z0-9]*_', '', nb_name)
-
 def _rename_refs(text: str, names: dict) -> str:
     "Point references to notebooks (`00_corpus.ipynb`) at their page names."
     for old, new in names.items(): text = re.sub(rf'(?<![\w/.-]){re.escape(old)}', new, text)
     return text
+
+def _add_params_table(book, source: Path):
+    "Insert the table of `source`'s parameters under the parameters cell of its page `book`."
+    i = next(i for i, c in enumerate(book.cells) if 'parameters' in c.metadata.get('tags', []))
+    book.cells.insert(i + 1, nbformat.v4.new_markdown_cell(
+        "**Parameters** of this notebook (its `parameters` cell; set them with `newsstudy run -p NAME VALUE` or "
+        "`papermill -p NAME VALUE`):\n\n" + params_markdown([source])))
+
+def _offline_css(site: Path):
+    "Drop `@import` of web fonts from the theme's CSS: the site loads nothing from other hosts (system fonts instead)."
+    for css in site.rglob('*.css'):
+        text = css.read_text(encoding='utf-8')
+        new = re.sub(r'@import url\((["\']?)https?://[^)]*\1\);?', '', text)
+        if new != text: css.write_text(new, encoding='utf-8')
 
 def build_site(dest='_docs', results=None, log=None) -> Path:
     "Build the documentation site into `dest` from notebooks executed on the seed corpus."
@@ -216,21 +311,28 @@ def build_site(dest='_docs', results=None, log=None) -> Path:
         book = nbformat.read(target, as_version=4)
         for c in book.cells:
             if c.cell_type == 'markdown': c.source = _rename_refs(c.source, names)
+        if nb.name in stage_nbs: _add_params_table(book, nb)
         nbformat.write(book, target)
     for y in staged.glob('*.yml'): y.write_text(_rename_refs(y.read_text(), names))
     log("nbdev-proc-nbs ...")
     shutil.rmtree(root/'_proc', ignore_errors=True)  # (not --force: that also regenerates the custom sidebar)
     r = subprocess.run([_tool('nbdev-proc-nbs'), '--path', str(staged)], cwd=root, capture_output=True, text=True)
     if r.returncode: raise StudyError(f"nbdev-proc-nbs failed:\n{r.stdout}{r.stderr}")
+    shutil.copytree(Path(results)/'report', root/'_proc'/'report')  # the pages link to the reports
     log("smalldocs render ...")
     subprocess.run([_tool('smalldocs'), 'render', '_proc'], cwd=root, check=True)
     dest = (root/dest) if not Path(dest).is_absolute() else Path(dest)
     shutil.rmtree(dest, ignore_errors=True)
     shutil.move(str(root/'_proc'/'_docs'), str(dest))
     for y in dest.glob('*.yml'): y.unlink()  # config files are not pages
+    _offline_css(dest)
+    shutil.copytree(Path(results)/'report', dest/'report', dirs_exist_ok=True)
+    (dest/'figures').mkdir()
+    for f in sorted((Path(results)/'figures').glob('*.png')): shutil.copy2(f, dest/'figures'/f.name)
+    export_findings(Path(results)/'notebooks'/FINDINGS, dest/'report'/'index.html', pages='../')
     return dest
 
-# %% ../nbs/90_run.ipynb #c032
+# %% ../nbs/90_run.ipynb #c043
 def _parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog='newsstudy', description='How did one news story change from outlet to outlet?')
     sub = ap.add_subparsers(dest='cmd', required=True)
@@ -242,6 +344,9 @@ def _parser() -> argparse.ArgumentParser:
     d = sub.add_parser('docs', help='build the documentation site (needs the dev extras)')
     d.add_argument('--dest', default='_docs', help='where to write the site (default: _docs)')
     d.add_argument('--results', help='reuse the executed notebooks of this seed-corpus run instead of running it')
+    m = sub.add_parser('readme', help='write README.md from the findings notebook executed on the bundled corpus')
+    m.add_argument('--results', help='reuse this seed-corpus run instead of running the study')
+    m.add_argument('--check', action='store_true', help='write nothing; exit 1 when README.md is not current')
     return ap
 
 def main(argv=None) -> int:
@@ -252,8 +357,14 @@ def main(argv=None) -> int:
         if args.cmd == 'run':
             rec = run_study(args.corpus, args.out, {k: parse_value(v) for k, v in args.parameter})
             print(f"results: {rec['out']} ({rec['seconds']:.1f} s)")
-        else:
+        elif args.cmd == 'docs':
             print(f"site: {build_site(args.dest, args.results)}")
+        elif args.check:
+            readme = nbs_path().parent/'README.md'
+            with tempfile.TemporaryDirectory() as d:
+                if write_readme(args.results, Path(d)/'README.md').read_text() != readme.read_text():
+                    print(f"newsstudy: {readme} is not current: run `make readme`", file=sys.stderr); return 1
+        else: print(f"readme: {write_readme(args.results)}")
     except StageError as e:
         print(f"newsstudy: error: {e}", file=sys.stderr); return 1
     except (StudyError, FileNotFoundError) as e:

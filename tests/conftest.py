@@ -1,5 +1,5 @@
 """Shared fixtures: the repository, the installed `newsstudy` command, one seed-corpus run and one site build per session."""
-import os, subprocess, sys
+import os, shutil, socket, subprocess, sys, time
 from pathlib import Path
 
 import pytest
@@ -30,3 +30,50 @@ def site(seed_run, tmp_path_factory):
     r = newsstudy('docs', '--results', seed_run[0], '--dest', dest)
     assert r.returncode == 0, r.stderr[-3000:]
     return dest
+
+
+def _chromium():
+    "Paths of Debian's chromium and chromedriver, installing them with apt when missing and running as root."
+    have = lambda: shutil.which('chromium') and shutil.which('chromedriver')
+    if not have():
+        if os.geteuid() != 0 or not shutil.which('apt-get'):
+            pytest.skip('chromium/chromedriver not installed and cannot install them (needs root and apt-get)')
+        env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+        subprocess.run(['apt-get', 'update', '-qq'], check=True, env=env, capture_output=True)
+        subprocess.run(['apt-get', 'install', '-y', '-qq', 'chromium', 'chromium-driver'], check=True, env=env, capture_output=True)
+    if not have(): pytest.skip('chromium/chromedriver could not be installed')
+    return shutil.which('chromium'), shutil.which('chromedriver')
+
+
+@pytest.fixture(scope='module')
+def browser(tmp_path_factory):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    chrome, driver = _chromium()
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chrome
+    for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
+              '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1280,1600',
+              f'--user-data-dir={tmp_path_factory.mktemp("chrome")}'):
+        opts.add_argument(a)
+    opts.set_capability('goog:loggingPrefs', {'browser': 'ALL'})  # console messages, read with get_log('browser')
+    b = webdriver.Chrome(service=Service(driver), options=opts)
+    b.set_page_load_timeout(60)
+    yield b
+    b.quit()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+
+
+def wait(cond, timeout=60, what='condition'):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            v = cond()
+            if v: return v
+        except Exception: pass
+        time.sleep(0.5)
+    raise AssertionError(f'timed out waiting for {what}')

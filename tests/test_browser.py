@@ -4,42 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT
-
-
-def _chromium():
-    "Paths of Debian's chromium and chromedriver, installing them with apt when missing and running as root."
-    have = lambda: shutil.which('chromium') and shutil.which('chromedriver')
-    if not have():
-        if os.geteuid() != 0 or not shutil.which('apt-get'):
-            pytest.skip('chromium/chromedriver not installed and cannot install them (needs root and apt-get)')
-        env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
-        subprocess.run(['apt-get', 'update', '-qq'], check=True, env=env, capture_output=True)
-        subprocess.run(['apt-get', 'install', '-y', '-qq', 'chromium', 'chromium-driver'], check=True, env=env, capture_output=True)
-    if not have(): pytest.skip('chromium/chromedriver could not be installed')
-    return shutil.which('chromium'), shutil.which('chromedriver')
-
-
-@pytest.fixture(scope='module')
-def browser(tmp_path_factory):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    chrome, driver = _chromium()
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = chrome
-    for a in ('--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-dev-shm-usage',
-              '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1280,1600',
-              f'--user-data-dir={tmp_path_factory.mktemp("chrome")}'):
-        opts.add_argument(a)
-    b = webdriver.Chrome(service=Service(driver), options=opts)
-    b.set_page_load_timeout(60)
-    yield b
-    b.quit()
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
+from conftest import BIN, ROOT, free_port as _free_port, wait as _wait
 
 
 @pytest.fixture()
@@ -50,17 +15,6 @@ def served_site(site):
     t = threading.Thread(target=srv.serve_forever, daemon=True); t.start()
     yield f'http://127.0.0.1:{srv.server_address[1]}'
     srv.shutdown(); srv.server_close()
-
-
-def _wait(cond, timeout=60, what='condition'):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            v = cond()
-            if v: return v
-        except Exception: pass
-        time.sleep(0.5)
-    raise AssertionError(f'timed out waiting for {what}')
 
 
 def test_site_index_and_corpus_page_show_their_figure(browser, served_site):
@@ -79,9 +33,10 @@ def test_site_index_and_corpus_page_show_their_figure(browser, served_site):
 def jupyterlab(tmp_path):
     "JupyterLab on a copy of nbs/ (so that an autosave can never touch the sources), stopped afterwards."
     nbs = shutil.copytree(ROOT/'nbs', tmp_path/'nbs')
+    (tmp_path/'data').symlink_to(ROOT/'data')  # the notebooks' default '../data' (only read); '../results' stays in tmp_path
     port = _free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path/'cfg'), JUPYTER_RUNTIME_DIR=str(tmp_path/'rt'),
-               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path/'ws'), JUPYTER_DATA_DIR=str(tmp_path/'data'))
+               JUPYTERLAB_WORKSPACES_DIR=str(tmp_path/'ws'), JUPYTER_DATA_DIR=str(tmp_path/'jupyter-data'))
     cmd = [str(BIN/'jupyter-lab'), '--no-browser', f'--port={port}', '--ServerApp.ip=127.0.0.1', "--IdentityProvider.token=",
            "--ServerApp.password=", '--ServerApp.disable_check_xsrf=True', f'--ServerApp.root_dir={nbs}']
     if os.geteuid() == 0: cmd.append('--allow-root')
@@ -108,6 +63,52 @@ def test_jupyterlab_renders_the_corpus_notebook(browser, jupyterlab):
                           if 'corpus_dir =' in c.text], 30, 'the parameters cell')
     assert code
     if os.environ.get('NEWSSTUDY_SCREENSHOTS'): browser.save_screenshot(os.path.join(os.environ['NEWSSTUDY_SCREENSHOTS'], 'jupyterlab.png'))
+
+
+def _menu(browser, top, item):
+    "Click a JupyterLab menu bar entry, then an item of its menu."
+    from selenium.webdriver.common.by import By
+    labels = lambda css, text: [e for e in browser.find_elements(By.CSS_SELECTOR, css) if e.text.strip() == text and e.is_displayed()]
+    _wait(lambda: labels('.lm-MenuBar-itemLabel', top), 30, f'menu {top}')[0].click()
+    _wait(lambda: labels('.lm-Menu-itemLabel', item), 30, f'menu item {item}')[0].click()
+
+
+def _execution_status(browser):
+    "'busy' while cells of the notebook are scheduled or running, 'idle' after (the toolbar's execution indicator)."
+    return browser.execute_script("return document.querySelector('.jp-NotebookPanel-toolbar .jp-Notebook-ExecutionIndicator')?.dataset.status")
+
+
+def test_jupyterlab_runs_the_corpus_notebook_without_errors(browser, jupyterlab, tmp_path):
+    "Run > Run All Cells in JupyterLab, then File > Save: every code cell ran, none failed, and the stage wrote its results."
+    import nbformat
+    from selenium.webdriver.common.by import By
+    path = tmp_path/'nbs'/'00_corpus.ipynb'
+    browser.get(jupyterlab + '/lab/tree/00_corpus.ipynb')
+    _wait(lambda: _execution_status(browser) == 'idle', 120, 'the kernel to start')
+    t0 = time.time()
+    _menu(browser, 'Run', 'Run All Cells')
+    _wait(lambda: _execution_status(browser) == 'busy', 60, 'the cells to be scheduled')
+    _wait(lambda: _execution_status(browser) == 'idle', 600, 'the cells to finish')
+    ran = time.time() - t0
+    mtime = path.stat().st_mtime_ns
+    _menu(browser, 'File', 'Save Notebook')
+    _wait(lambda: path.stat().st_mtime_ns > mtime and not browser.find_elements(By.CSS_SELECTOR, '.lm-TabBar-tab.jp-mod-dirty'), 60, 'the save')
+    print(f'ran all cells in {ran:.0f} s')
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == 'code']
+    errors = [o for c in code for o in c.outputs if o.output_type == 'error']
+    assert not errors, '\n'.join(f"{e.ename}: {e.evalue}" for e in errors)
+    assert [c.execution_count for c in code] == list(range(1, len(code) + 1))
+    assert sum(bool(c.outputs) for c in code) >= 10  # a saved, executed notebook, not the unexecuted source
+    assert (tmp_path/'results'/'seeds'/'figures'/'document_composition.png').stat().st_size > 0
+    # JupyterLab's default windowing ('contentVisibility') keeps every cell in the DOM; tracebacks are error outputs, not stderr streams
+    tracebacks = browser.execute_script("""return [...document.querySelectorAll('.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+        .map(e => e.textContent).filter(t => t.includes('Traceback'))""")
+    assert not tracebacks, tracebacks[0]
+    if os.environ.get('NEWSSTUDY_SCREENSHOTS'):
+        browser.execute_script("[...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell')].at(-1).scrollIntoView({block: 'end'})")
+        time.sleep(2)
+        browser.save_screenshot(os.path.join(os.environ['NEWSSTUDY_SCREENSHOTS'], 'jupyterlab-run-all.png'))
 
 
 def test_comparison_report_highlights_counterparts_on_click(browser, seed_run):
