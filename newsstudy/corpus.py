@@ -1052,7 +1052,7 @@ def composition_figure(tables: dict):
     s, b = tables['sentences'], tables['boilerplate']
     words = lambda df: df.assign(n=df.text.map(count_words)).groupby('doc_id').n.sum()
     ids = tables['documents'].doc_id
-    df = pd.DataFrame({'body': words(s[~s.is_heading]), 'headings': words(s[s.is_heading]), 'boilerplate and metadata': words(b)}).reindex(ids).fillna(0)
+    df = pd.DataFrame({'body': words(s[~s.is_heading]), 'headings': words(s[s.is_heading]), 'boilerplate and metadata': words(b)}).reindex(ids).fillna(0).astype(float)
     fig, ax = plt.subplots(figsize=(8, 0.6 + 0.5 * len(df)))
     left = np.zeros(len(df))
     for col, color in zip(df.columns, sns.color_palette('deep', 3)):

@@ -79,8 +79,8 @@ def test_pages_show_the_findings_parameters_and_reports(browser, site):
         assert 'min_score' in cells and 'reference' in cells, 'the stage page lists its parameters'
         browser.get(f'{base}/report/index.html')
         report = next(a for a in browser.find_elements(By.CSS_SELECTOR, 'a[href$=".html"]')
-                      if not a.get_attribute('href').startswith('http') and 'framing' not in a.get_attribute('href')
-                      and '/report/' in a.get_attribute('href'))
+                      if a.get_attribute('href').startswith(f'{base}/report/') and a.get_attribute('href').rsplit('/', 1)[1]
+                      not in ('index.html', 'framing.html'))
         target = report.get_attribute('href')
         report.click()
         wait(lambda: browser.current_url == target, what='the side-by-side report')
