@@ -157,7 +157,7 @@ def docs_url() -> str:
 _CSS = """body{font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#222;max-width:60rem;margin:2rem auto;padding:0 1rem}
 img{max-width:100%;height:auto}table{border-collapse:collapse;margin:1rem 0;font-size:.9rem}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left;vertical-align:top}
 pre{background:#f5f5f5;padding:.6rem;overflow:auto}code{background:#f5f5f5;padding:0 .2rem}blockquote{color:#555;border-left:3px solid #ccc;margin:0;padding-left:1rem}
-a.anchor-link{display:none}header{color:#555;font-size:.9rem;border-bottom:1px solid #ddd;margin-bottom:1rem}"""
+a.anchor-link{display:none}"""
 
 def page_name(nb_name: str) -> str:
     "The notebook name nbdev gives a page (`00_corpus.ipynb` -> `corpus.ipynb`, i.e. `corpus.html`)."
@@ -166,11 +166,15 @@ def page_name(nb_name: str) -> str:
 def _page_link(m, pages: str) -> str:
     return f'href="{pages}{page_name(m.group(1)).removesuffix(".ipynb")}.html'
 
+def _param_cell(c) -> bool:
+    "Is `c` a parameters cell (the notebook's own or papermill's injected one)? Pages and the README leave them out."
+    return bool({'parameters', 'injected-parameters'} & set(c.metadata.get('tags', [])))
+
 def export_findings(executed, dest, pages=None) -> Path:
     "Write executed findings notebook `executed` as one self-contained HTML page `dest`; notebook links go to `pages`."
     from nbconvert import HTMLExporter
     nb = nbformat.read(executed, as_version=4)
-    nb.cells = [c for c in nb.cells if not {'parameters', 'injected-parameters'} & set(c.metadata.get('tags', []))]
+    nb.cells = [c for c in nb.cells if not _param_cell(c)]
     for c in nb.cells:
         if c.cell_type == 'code': c.outputs = [o for o in c.outputs if o.output_type != 'stream']
     body, _ = HTMLExporter(template_name='basic', exclude_input=True, exclude_input_prompt=True,
@@ -190,7 +194,7 @@ def readme_text(executed, site=None) -> str:
     site = site or docs_url()
     parts = [README_NOTE]
     for c in nbformat.read(executed, as_version=4).cells:
-        if {'parameters', 'injected-parameters'} & set(c.metadata.get('tags', [])): continue
+        if _param_cell(c): continue
         if c.cell_type == 'markdown': parts.append(c.source)
         if c.cell_type != 'code': continue
         for o in c.get('outputs', []):

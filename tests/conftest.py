@@ -1,5 +1,5 @@
 """Shared fixtures: the repository, the installed `newsstudy` command, one seed-corpus run and one site build per session."""
-import os, shutil, socket, subprocess, sys, time
+import contextlib, functools, http.server, os, shutil, socket, subprocess, sys, threading, time
 from pathlib import Path
 
 import pytest
@@ -77,3 +77,15 @@ def wait(cond, timeout=60, what='condition'):
         except Exception: pass
         time.sleep(0.5)
     raise AssertionError(f'timed out waiting for {what}')
+
+
+@contextlib.contextmanager
+def serve(folder):
+    "Serve `folder` over HTTP on 127.0.0.1; yield its base URL."
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *a): pass
+    srv = http.server.ThreadingHTTPServer(('127.0.0.1', free_port()), functools.partial(Quiet, directory=str(folder)))
+    srv.handle_error = lambda *a: None  # the browser may drop connections it no longer needs
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try: yield f'http://127.0.0.1:{srv.server_address[1]}'
+    finally: srv.shutdown(); srv.server_close()

@@ -1,20 +1,15 @@
 """What a person sees: the built site in headless Chromium, and a notebook rendered by JupyterLab."""
-import functools, http.server, os, shutil, socket, subprocess, sys, threading, time, urllib.request
+import os, shutil, subprocess, time, urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import BIN, ROOT, free_port as _free_port, wait as _wait
+from conftest import BIN, ROOT, free_port as _free_port, serve, wait as _wait
 
 
 @pytest.fixture()
 def served_site(site):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *a: None
-    srv = http.server.ThreadingHTTPServer(('127.0.0.1', _free_port()), handler)
-    t = threading.Thread(target=srv.serve_forever, daemon=True); t.start()
-    yield f'http://127.0.0.1:{srv.server_address[1]}'
-    srv.shutdown(); srv.server_close()
+    with serve(site) as base: yield base
 
 
 def test_site_index_and_corpus_page_show_their_figure(browser, served_site):

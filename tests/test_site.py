@@ -2,26 +2,15 @@
 
 Each page is screenshotted (full page) into `_build/screenshots/` (or `$NEWSSTUDY_SCREENSHOTS`), and fails the test on a
 broken image, a broken internal link, a request to another host (the site must work offline) or a console error."""
-import contextlib, functools, http.server, os, shutil, threading, time, urllib.error, urllib.request
+import os, shutil, time, urllib.error, urllib.request
 from pathlib import Path
 from urllib.parse import urldefrag
 
 import pytest
 
-from conftest import ROOT, free_port, wait
+from conftest import ROOT, serve, wait
 
 PAGES = {'index': 'index.html', 'stage': 'compare.html', 'findings': 'report/index.html'}
-
-
-@contextlib.contextmanager
-def serve(folder):
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *a): pass
-    srv = http.server.ThreadingHTTPServer(('127.0.0.1', free_port()), functools.partial(Quiet, directory=str(folder)))
-    srv.handle_error = lambda *a: None  # the browser may drop connections it no longer needs
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try: yield f'http://127.0.0.1:{srv.server_address[1]}'
-    finally: srv.shutdown(); srv.server_close()
 
 
 def _status(url):
