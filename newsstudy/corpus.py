@@ -685,10 +685,10 @@ def _start_offsets(doc) -> list[int]:
     return [0] + [doc[i].idx for i in np.flatnonzero(doc.to_array([SENT_START]) == 1).tolist() if i]
 
 # %% ../nbs/00_corpus.ipynb #h048
-MAX_SENT_TOKENS = 200  # a sentence is cut after this many tokens (text without full stops: the parser's cost grows with sentence length)
+MAX_SENT_TOKENS = 200  # a sentence is cut after this many tokens without a full stop, ! or ? (the parser's cost grows with sentence length)
 
 def _preset_starts(doc, starts: set, max_tokens: int = MAX_SENT_TOKENS):
-    "Start sentences after line breaks, glued full stops and at `starts` (character offsets); at least every `max_tokens` tokens."
+    "Start sentences after line breaks, glued full stops and at `starts` (character offsets); after `max_tokens` tokens without `.!?`."
     text = doc.text  # built once: `Doc.text` joins every token each time it is read
     quotes, breaks = [m.start() for m in re.finditer('"', text)], [m.start() for m in re.finditer('\n', text)]
     def closing(q):  # is this quote mark a closing one? (straight quotes: by their parity on the line)
@@ -707,7 +707,7 @@ def _preset_starts(doc, starts: set, max_tokens: int = MAX_SENT_TOKENS):
                  or (prev.text in ('"', '”') and not prev.whitespace_ and prev.i >= 1 and glued_stop(doc[prev.i - 1]) and closing(prev)
                      and tok.text[0].isalpha()))
         if start: found.append(tok.i)
-        run = 0 if start else run + 1
+        run = 0 if start or any(ch in '.!?' for ch in prev.text) else run + 1  # counted from a possible sentence end
     if found:
         from spacy.attrs import SENT_START
         arr = doc.to_array([SENT_START]); arr[found] = 1
