@@ -137,8 +137,9 @@ def csv_rows(path, # a .csv or .tsv file
 
 # %% ../nbs/05_inputs.ipynb #c031
 def _value(v):
-    "A Parquet value as Python: NaN becomes None."
-    return None if isinstance(v, float) and math.isnan(v) else v
+    "A Parquet value as Python: NaN becomes None, bytes (text written without a UTF-8 annotation) become text."
+    if isinstance(v, float) and math.isnan(v): return None
+    return v.decode('utf-8', errors='replace') if isinstance(v, bytes) else v
 
 def parquet_rows(path, # a .parquet file
                  batch_rows:int=2_000, # rows decoded at a time

@@ -64,6 +64,16 @@ def test_tsv_and_semicolon(tmp_path):
     assert _items(table_records(tmp_path/'b.csv')) == [('row-1', dict(id='1', titel='Eins, zwei', text='Der Text'))]
 
 
+def test_utf16_excel_unicode_text_and_crlf(tmp_path):
+    "Excel's 'Unicode text' export: UTF-16 with a BOM, tab-separated, CRLF line ends (here named .csv)."
+    (tmp_path/'excel.csv').write_bytes('id\ttitle\ttext\r\n1\tКиїв, Genève\t"two\r\nlines"\r\n'.encode('utf-16'))
+    want = [('row-1', dict(id='1', title='Київ, Genève', text='two\r\nlines'))]
+    assert _items(table_records(tmp_path/'excel.csv')) == want
+    (tmp_path/'crlf.csv').write_bytes(b'id,text\r\n1,a\r\n2,b\r\n')
+    want = [('row-1', dict(id='1', text='a')), ('row-2', dict(id='2', text='b'))]
+    assert _items(table_records(tmp_path/'crlf.csv')) == want
+
+
 def test_csv_cp1252(tmp_path):
     p = tmp_path/'legacy.csv'
     fr = 'Le président a dit « oui » à Genève, où les négociations ont échoué l’été dernier.'
@@ -117,6 +127,10 @@ def test_parquet(tmp_path):
                                published=datetime.datetime(2022, 9, 12, 8, 0), authors=['A. Writer'])
     assert items[1][1] == dict(article_id=102, headline=None, body='Two.', score=None, published=None, authors=[])
     assert items[2][1]['authors'] is None
+    import pyarrow as pa, pyarrow.parquet as pq
+    pq.write_table(pa.table({'text': pa.array(['Genève'.encode(), None], pa.binary())}), tmp_path/'binary.parquet')
+    want = [('row-1', dict(text='Genève')), ('row-2', dict(text=None))]
+    assert _items(table_records(tmp_path/'binary.parquet')) == want
     capped = _items(table_records(p, max_rows=2))
     assert capped[-1] == ('row-3', ('!', 'too_many_rows', 'rows after 2 not read (max_rows=2)')) and len(capped) == 3
     pd.DataFrame({'text': pd.Series([], dtype=str)}).to_parquet(tmp_path/'none.parquet')
