@@ -85,6 +85,17 @@ def test_csv_cp1252(tmp_path):
     assert text_encoding(p) == ('cp1252', ['decoded as cp1252 (not UTF-8; detected)'])
 
 
+def test_csv_utf8_with_a_corrupt_byte(tmp_path):
+    "A UTF-8 export with one bad byte is read as UTF-8 (the byte replaced, a note), not refused or read as cp1252."
+    p = tmp_path/'mostly.csv'
+    p.write_bytes(('id,text\n' + '1,Genève – Київ “quoted”\n' * 30).encode() + b'2,one bad \xff byte\n')
+    notes = []
+    items = _items(table_records(p, notes=notes))
+    assert notes == ['invalid UTF-8 bytes replaced by U+FFFD (the rest is UTF-8)']
+    assert items[0][1]['text'] == 'Genève – Київ “quoted”'
+    assert items[-1] == ('row-31', dict(id='2', text='one bad \ufffd byte'))
+
+
 def test_csv_bad_rows_are_items(tmp_path):
     p = tmp_path/'broken.csv'
     p.write_text('id,title,text\n1,A,fine\n2,B,"quoted" trailing\n3,C,x,EXTRA\n4,D,ok\n5,E,"never closed\n6,F,lost\n')
