@@ -14,8 +14,8 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['TABLE_EXTS', 'WARC_EXTS', 'ENCODING_PREFERENCE', 'HTML_TYPES', 'MIN_LETTERS', 'InputError', 'is_utf8',
            'non_ascii_sample', 'mostly_utf8', 'text_encoding', 'check_text_file', 'sniff_delimiter', 'header_names',
-           'csv_rows', 'parquet_rows', 'table_records', 'StrictGzip', 'open_archive', 'media_type', 'warc_date',
-           'http_item', 'warc_records', 'language_identifier', 'detect_language']
+           'row_item', 'csv_rows', 'parquet_rows', 'table_records', 'StrictGzip', 'open_archive', 'media_type',
+           'warc_date', 'http_item', 'next_item', 'warc_records', 'language_identifier', 'detect_language']
 
 # %% ../nbs/05_inputs.ipynb #c006
 TABLE_EXTS = ('.csv', '.tsv', '.parquet')  # one article per row
@@ -110,6 +110,15 @@ def header_names(row:list[str]) -> list[str]:
 # %% ../nbs/05_inputs.ipynb #c028
 def _cell(v:str): return v if v.strip() else None
 
+def row_item(n:int, # 1-based data row
+             line:int, # the file line it starts on
+             row:list[str], header:list[str]) -> dict | InputError:
+    "One parsed CSV row as {column: str or None}; missing trailing cells are None, extra cells an InputError."
+    if len(row) > len(header):
+        return InputError('malformed_row', f'row {n} (line {line}): {len(row)} fields, the header has {len(header)}')
+    return {h: _cell(v) for h, v in zip(header, row + [''] * (len(header) - len(row)))}
+
+# %% ../nbs/05_inputs.ipynb #c030
 def _csv_error(e:Exception) -> str:
     msg = str(e)
     if 'unexpected end of data' in msg: return 'a quoted field opened here is never closed (the rest is in it)'
@@ -138,14 +147,10 @@ def csv_rows(path, # a .csv or .tsv file
                 continue
             if not any(c.strip() for c in row): continue
             if header is None: header = header_names(row); continue
-            n += 1
-            if len(row) > len(header):
-                msg = f'row {n} (line {start}): {len(row)} fields, the header has {len(header)}'
-                yield f'row-{n}', InputError('malformed_row', msg)
-            else: yield f'row-{n}', {h: _cell(v) for h, v in zip(header, row + [''] * (len(header) - len(row)))}
+            n += 1; yield f'row-{n}', row_item(n, start, row, header)
     if header is None: raise InputError('empty', 'no header row')
 
-# %% ../nbs/05_inputs.ipynb #c034
+# %% ../nbs/05_inputs.ipynb #c036
 def _value(v):
     "A Parquet value as Python: NaN becomes None, bytes (text written without a UTF-8 annotation) become text."
     if isinstance(v, float) and math.isnan(v): return None
@@ -166,7 +171,7 @@ def parquet_rows(path, # a .parquet file
         if n == 0: raise InputError('malformed_parquet', f'cannot read the rows: {e}')
         yield f'row-{n+1}', InputError('malformed_parquet', f'rows after {n:,} cannot be read: {e}')
 
-# %% ../nbs/05_inputs.ipynb #c037
+# %% ../nbs/05_inputs.ipynb #c039
 def table_records(path, # a .csv, .tsv or .parquet file
                   max_rows:int=100_000, # rows read at most; the rest is reported as one `too_many_rows` item
                   notes:list|None=None, # file-level warnings (e.g. the detected encoding) are appended here
@@ -182,7 +187,7 @@ def table_records(path, # a .csv, .tsv or .parquet file
         yield key, rec
     if n == 0: raise InputError('empty', 'no data rows')
 
-# %% ../nbs/05_inputs.ipynb #c041
+# %% ../nbs/05_inputs.ipynb #c045
 class _Cut(Exception): "The compressed archive ends inside a record, or is corrupt."
 
 class StrictGzip:
@@ -197,7 +202,7 @@ class StrictGzip:
     def __enter__(self): return self
     def __exit__(self, *a): self.close()
 
-# %% ../nbs/05_inputs.ipynb #c043
+# %% ../nbs/05_inputs.ipynb #c047
 def open_archive(path) -> tuple:
     "A binary stream of the uncompressed archive and its kind (`warc` or `arc`); gzip is known by its magic bytes."
     def _open():
@@ -211,7 +216,7 @@ def open_archive(path) -> tuple:
     if kind is None: raise InputError('malformed_warc', f'not a WARC or ARC file: it starts with {head[:30]!r}')
     return _open(), kind
 
-# %% ../nbs/05_inputs.ipynb #c045
+# %% ../nbs/05_inputs.ipynb #c049
 HTML_TYPES = ('text/html', 'application/xhtml+xml')  # media types read as articles
 
 def media_type(content_type:str|None) -> tuple[str|None, str|None]:
@@ -223,13 +228,13 @@ def media_type(content_type:str|None) -> tuple[str|None, str|None]:
     except LookupError: cs = None
     return content_type.split(';')[0].strip().lower() or None, cs or None
 
-# %% ../nbs/05_inputs.ipynb #c047
+# %% ../nbs/05_inputs.ipynb #c051
 def warc_date(v:str|None) -> str|None:
     "YYYY-MM-DD of a WARC-Date (ISO 8601) or an ARC date (YYYYMMDDhhmmss); None when there is none."
     m = re.match(r'\s*(\d{4})-?(\d\d)-?(\d\d)', v or '')
     return f'{m[1]}-{m[2]}-{m[3]}' if m else None
 
-# %% ../nbs/05_inputs.ipynb #c049
+# %% ../nbs/05_inputs.ipynb #c053
 def http_item(n:int, # 1-based number of the record in the file
               rec, # a warcio response record
               max_bytes:int=5_000_000, # a larger HTML body is refused
@@ -255,13 +260,26 @@ def http_item(n:int, # 1-based number of the record in the file
     return dict(html=body, charset=charset, url=url or None, date=warc_date(rec.rec_headers.get_header('WARC-Date')),
                 record_id=rid)
 
-# %% ../nbs/05_inputs.ipynb #c051
+# %% ../nbs/05_inputs.ipynb #c056
 def _incomplete(rec) -> str | None:
     "Read what is left of a record; why it is broken when it has no `Content-Length` or the archive ends before it."
     if not isinstance(getattr(rec.raw_stream, 'limit', None), int): return 'the record has no Content-Length'
     while rec.raw_stream.read(1 << 16): pass
     return 'the archive ends inside this record' if rec.raw_stream.limit > 0 else None
 
+def next_item(it, # a warcio ArchiveIterator
+              n:int, max_bytes:int, kind:str) -> tuple:
+    "The next record of `it` (None at the end) and its item (None when skipped); raises when the record is broken."
+    from warcio.exceptions import ArchiveLoadFailed
+    errs = it.err_count
+    with contextlib.redirect_stderr(io.StringIO()): rec = next(it, None)  # warcio prints its warnings; we report
+    if rec is None: return None, None
+    if it.err_count > errs: raise ArchiveLoadFailed("the previous record's Content-Length is wrong")
+    item = http_item(n, rec, max_bytes, kind) if rec.rec_type == 'response' else None
+    if why := _incomplete(rec): raise _Cut(why)
+    return rec, item
+
+# %% ../nbs/05_inputs.ipynb #c059
 def warc_records(path, # a .warc, .warc.gz, .arc or .arc.gz file
                  max_bytes:int=5_000_000, # an HTML body larger than this is refused (`too_large`)
                 ) -> Iterator[tuple[str, dict | InputError]]:
@@ -274,22 +292,18 @@ def warc_records(path, # a .warc, .warc.gz, .arc or .arc.gz file
     with f:
         it, n, yielded = ArchiveIterator(f, arc2warc=kind == 'arc'), 0, 0
         while True:
-            n += 1; errs = it.err_count
-            try:
-                with contextlib.redirect_stderr(io.StringIO()): rec = next(it, None)  # warcio prints; we report
-                if rec is None: break
-                if it.err_count > errs: raise ArchiveLoadFailed("the previous record's Content-Length is wrong")
-                item = http_item(n, rec, max_bytes, kind) if rec.rec_type == 'response' else None
-                if why := _incomplete(rec): raise _Cut(why)
+            n += 1
+            try: rec, item = next_item(it, n, max_bytes, kind)
             except (_Cut, ArchiveLoadFailed, StatusAndHeadersParserException, zlib.error) as e:
                 why = (str(e).strip().splitlines() or [type(e).__name__])[0]
                 err = InputError('malformed_warc', f'record {n}: {why}; records after it not read')
                 if n == 1: raise err from None
                 yield f'rec-{n}', err; return
+            if rec is None: break
             if item is not None: yielded += 1; yield f'rec-{n}', item
     if not yielded: raise InputError('empty', 'no HTTP response records in the archive')
 
-# %% ../nbs/05_inputs.ipynb #c056
+# %% ../nbs/05_inputs.ipynb #c064
 MIN_LETTERS = 20  # below this many letters a text is too short to tell its language
 
 @lru_cache(maxsize=1)
@@ -300,7 +314,7 @@ def language_identifier():
     ide.set_languages([l for l in ide.labels if len(l) == 2])
     return ide
 
-# %% ../nbs/05_inputs.ipynb #c057
+# %% ../nbs/05_inputs.ipynb #c067
 def detect_language(text:str, # a document's text
                     min_letters:int=MIN_LETTERS, # fewer letters than this: (None, 0.0)
                     max_chars:int=20_000, # only this many leading characters are read
