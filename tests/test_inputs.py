@@ -9,8 +9,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from conftest import ROOT
-from newsstudy.inputs import (InputError, TABLE_EXTS, WARC_EXTS, detect_language, table_records, text_encoding,
-                              warc_records)
+from newsstudy.inputs import (InputError, TABLE_EXTS, WARC_EXTS, detect_language, input_kind, table_records,
+                              text_encoding, warc_records)
 
 PAGE = ('<html><head><title>Xi to meet Putin</title></head><body><article><h1>Xi to meet Putin</h1>'
         '<p>Xi Jinping will leave China this week for the first time in more than two years.</p>'
@@ -38,6 +38,8 @@ def test_module_stands_alone():
     names += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
     assert not [m for m in names if 'corpus' in m], names
     assert TABLE_EXTS == ('.csv', '.tsv', '.parquet') and WARC_EXTS == ('.warc', '.warc.gz', '.arc', '.arc.gz')
+    assert [input_kind(p) for p in ('x/A.CSV', 'b.tsv', 'c.parquet', 'd.warc', 'e.WARC.GZ', 'f.arc.gz', 'g.gz', 'h.txt')] == \
+        ['table', 'table', 'table', 'warc', 'warc', 'warc', None, None]
 
 
 # ---------------------------------------------------------------- tables
