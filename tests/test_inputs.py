@@ -121,6 +121,7 @@ def test_table_file_errors(tmp_path):
     cases = {'empty.csv': (b'', 'empty'), 'header.csv': (b'id,title,text\n', 'empty'),
              'sheet.csv': (b'PK\x03\x04' + bytes(200), 'malformed_csv'),
              'nul.tsv': (b'id\tx\n\x00\x00\x00', 'malformed_csv'),
+             'quote.csv': (b'"id,text\n1,never closed\n', 'malformed_csv'),  # the header's quote swallows the file
              'bad.parquet': (b'PAR1' + bytes(100) + b'PAR1', 'malformed_parquet'),
              'empty.parquet': (b'', 'malformed_parquet')}
     for name, (data, reason) in cases.items():
