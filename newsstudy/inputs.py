@@ -17,7 +17,7 @@ __all__ = ['TABLE_EXTS', 'WARC_EXTS', 'ENCODING_PREFERENCE', 'HTML_TYPES', 'MIN_
            'row_item', 'csv_rows', 'parquet_rows', 'table_records', 'StrictGzip', 'open_archive', 'media_type',
            'warc_date', 'http_item', 'next_item', 'warc_records', 'language_identifier', 'detect_language']
 
-# %% ../nbs/05_inputs.ipynb #c006
+# %% ../nbs/05_inputs.ipynb #c007
 TABLE_EXTS = ('.csv', '.tsv', '.parquet')  # one article per row
 WARC_EXTS = ('.warc', '.warc.gz', '.arc', '.arc.gz')  # web archives: one article per HTML response record
 
@@ -27,14 +27,14 @@ class InputError(ValueError):
                  detail:str=''): # one human-readable line; the reason when empty
         super().__init__(detail or reason); self.reason, self.detail = reason, detail or reason
 
-# %% ../nbs/05_inputs.ipynb #c009
+# %% ../nbs/05_inputs.ipynb #c010
 def input_kind(path) -> str | None:
     "`table` or `warc` when the file name ends with one of `TABLE_EXTS` or `WARC_EXTS` (any case), else None."
     name = Path(path).name.lower()
     if name.endswith(TABLE_EXTS): return 'table'
     return 'warc' if name.endswith(WARC_EXTS) else None
 
-# %% ../nbs/05_inputs.ipynb #c013
+# %% ../nbs/05_inputs.ipynb #c014
 def is_utf8(path, # a file
             block:int=1<<20) -> bool: # bytes decoded at a time
     "Whether the whole file decodes as UTF-8, checked block by block (never all in memory)."
@@ -46,7 +46,7 @@ def is_utf8(path, # a file
         except UnicodeDecodeError: return False
     return True
 
-# %% ../nbs/05_inputs.ipynb #c016
+# %% ../nbs/05_inputs.ipynb #c017
 def non_ascii_sample(path, # a text file
                      limit:int=200_000) -> bytes: # stop after this many bytes
     "The file's lines that hold non-ASCII bytes, up to `limit` bytes: what tells legacy encodings apart."
@@ -57,7 +57,7 @@ def non_ascii_sample(path, # a text file
             if n >= limit: break
     return b''.join(out)
 
-# %% ../nbs/05_inputs.ipynb #c019
+# %% ../nbs/05_inputs.ipynb #c020
 def mostly_utf8(sample:bytes, # non-ASCII lines of a file that is not valid UTF-8
                 ratio:int=10) -> bool: # valid non-ASCII characters needed per invalid byte
     "Whether a file that fails UTF-8 is UTF-8 with a few corrupt bytes rather than a legacy encoding."
@@ -65,7 +65,7 @@ def mostly_utf8(sample:bytes, # non-ASCII lines of a file that is not valid UTF-
     bad = text.count('\ufffd')
     return sum(ord(c) > 127 for c in text) - bad >= ratio * bad
 
-# %% ../nbs/05_inputs.ipynb #c022
+# %% ../nbs/05_inputs.ipynb #c023
 ENCODING_PREFERENCE = ('cp1252', 'latin_1', 'iso8859_15', 'cp1251', 'cp1250')  # tie-break among equally good fits
 _BOMS = [(codecs.BOM_UTF8, 'utf-8-sig'), (codecs.BOM_UTF32_LE, 'utf-32'), (codecs.BOM_UTF32_BE, 'utf-32'),
          (codecs.BOM_UTF16_LE, 'utf-16'), (codecs.BOM_UTF16_BE, 'utf-16')]
@@ -86,7 +86,7 @@ def text_encoding(path) -> tuple[str, list[str]]:
     best = next((m for enc in ENCODING_PREFERENCE for m in close if m.encoding == enc), best)
     return best.encoding, [f'decoded as {best.encoding} (not UTF-8; detected)']
 
-# %% ../nbs/05_inputs.ipynb #c024
+# %% ../nbs/05_inputs.ipynb #c025
 def check_text_file(path, # a table that should be text
                     kind:str='csv'): # names the reason: malformed_<kind>
     "Refuse an empty or binary file (an Excel workbook renamed `.csv` is the usual one) before parsing it."
@@ -97,14 +97,14 @@ def check_text_file(path, # a table that should be text
     if b'\x00' in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)):
         raise InputError(f'malformed_{kind}', 'binary file (NUL bytes), not text')
 
-# %% ../nbs/05_inputs.ipynb #c026
+# %% ../nbs/05_inputs.ipynb #c027
 def sniff_delimiter(header:str, # the first line of the file
                     default:str=',') -> str: # used when the line holds none of the candidates
     "The delimiter of a CSV export, from its header line: the most frequent of `, ; tab |`."
     counts = {d: header.count(d) for d in (default, ',', ';', '\t', '|')}
     return max(counts, key=counts.get) if max(counts.values()) else default
 
-# %% ../nbs/05_inputs.ipynb #c029
+# %% ../nbs/05_inputs.ipynb #c030
 def header_names(row:list[str]) -> list[str]:
     "Column names of a header row: stripped, a blank one named `column_N`, repeats suffixed `.1`, `.2`."
     names, seen = [], {}
@@ -114,7 +114,7 @@ def header_names(row:list[str]) -> list[str]:
         names.append(f'{h}.{k}' if k else h)
     return names
 
-# %% ../nbs/05_inputs.ipynb #c031
+# %% ../nbs/05_inputs.ipynb #c032
 def _cell(v:str): return v if v.strip() else None
 
 def row_item(n:int, # 1-based data row
@@ -125,7 +125,7 @@ def row_item(n:int, # 1-based data row
         return InputError('malformed_row', f'row {n} (line {line}): {len(row)} fields, the header has {len(header)}')
     return {h: _cell(v) for h, v in zip(header, row + [''] * (len(header) - len(row)))}
 
-# %% ../nbs/05_inputs.ipynb #c033
+# %% ../nbs/05_inputs.ipynb #c034
 def _csv_error(e:Exception) -> str:
     msg = str(e)
     if 'unexpected end of data' in msg: return 'a quoted field opened here is never closed (the rest is in it)'
@@ -157,7 +157,7 @@ def csv_rows(path, # a .csv or .tsv file
             n += 1; yield f'row-{n}', row_item(n, start, row, header)
     if header is None: raise InputError('empty', 'no header row')
 
-# %% ../nbs/05_inputs.ipynb #c039
+# %% ../nbs/05_inputs.ipynb #c040
 def _value(v):
     "A Parquet value as Python: NaN becomes None, bytes (text written without a UTF-8 annotation) become text."
     if isinstance(v, float) and math.isnan(v): return None
@@ -178,7 +178,7 @@ def parquet_rows(path, # a .parquet file
         if n == 0: raise InputError('malformed_parquet', f'cannot read the rows: {e}')
         yield f'row-{n+1}', InputError('malformed_parquet', f'rows after {n:,} cannot be read: {e}')
 
-# %% ../nbs/05_inputs.ipynb #c042
+# %% ../nbs/05_inputs.ipynb #c043
 def table_records(path, # a .csv, .tsv or .parquet file
                   max_rows:int=100_000, # rows read at most; the rest is reported as one `too_many_rows` item
                   notes:list|None=None, # file-level warnings (e.g. the detected encoding) are appended here
@@ -194,7 +194,7 @@ def table_records(path, # a .csv, .tsv or .parquet file
         yield key, rec
     if n == 0: raise InputError('empty', 'no data rows')
 
-# %% ../nbs/05_inputs.ipynb #c048
+# %% ../nbs/05_inputs.ipynb #c049
 class _Cut(Exception): "The compressed archive ends inside a record, or is corrupt."
 
 class StrictGzip:
@@ -209,7 +209,7 @@ class StrictGzip:
     def __enter__(self): return self
     def __exit__(self, *a): self.close()
 
-# %% ../nbs/05_inputs.ipynb #c050
+# %% ../nbs/05_inputs.ipynb #c051
 def open_archive(path) -> tuple:
     "A binary stream of the uncompressed archive and its kind (`warc` or `arc`); gzip is known by its magic bytes."
     def _open():
@@ -223,7 +223,7 @@ def open_archive(path) -> tuple:
     if kind is None: raise InputError('malformed_warc', f'not a WARC or ARC file: it starts with {head[:30]!r}')
     return _open(), kind
 
-# %% ../nbs/05_inputs.ipynb #c052
+# %% ../nbs/05_inputs.ipynb #c053
 HTML_TYPES = ('text/html', 'application/xhtml+xml')  # media types read as articles
 
 def media_type(content_type:str|None) -> tuple[str|None, str|None]:
@@ -235,13 +235,13 @@ def media_type(content_type:str|None) -> tuple[str|None, str|None]:
     except LookupError: cs = None
     return content_type.split(';')[0].strip().lower() or None, cs or None
 
-# %% ../nbs/05_inputs.ipynb #c054
+# %% ../nbs/05_inputs.ipynb #c055
 def warc_date(v:str|None) -> str|None:
     "YYYY-MM-DD of a WARC-Date (ISO 8601) or an ARC date (YYYYMMDDhhmmss); None when there is none."
     m = re.match(r'\s*(\d{4})-?(\d\d)-?(\d\d)', v or '')
     return f'{m[1]}-{m[2]}-{m[3]}' if m else None
 
-# %% ../nbs/05_inputs.ipynb #c056
+# %% ../nbs/05_inputs.ipynb #c057
 def http_item(n:int, # 1-based number of the record in the file
               rec, # a warcio response record
               max_bytes:int=5_000_000, # a larger HTML body is refused
@@ -267,7 +267,7 @@ def http_item(n:int, # 1-based number of the record in the file
     return dict(html=body, charset=charset, url=url or None, date=warc_date(rec.rec_headers.get_header('WARC-Date')),
                 record_id=rid)
 
-# %% ../nbs/05_inputs.ipynb #c059
+# %% ../nbs/05_inputs.ipynb #c060
 def _incomplete(rec) -> str | None:
     "Read what is left of a record; why it is broken when it has no `Content-Length` or the archive ends before it."
     if not isinstance(getattr(rec.raw_stream, 'limit', None), int): return 'the record has no Content-Length'
@@ -286,7 +286,7 @@ def next_item(it, # a warcio ArchiveIterator
     if why := _incomplete(rec): raise _Cut(why)
     return rec, item
 
-# %% ../nbs/05_inputs.ipynb #c062
+# %% ../nbs/05_inputs.ipynb #c063
 def warc_records(path, # a .warc, .warc.gz, .arc or .arc.gz file
                  max_bytes:int=5_000_000, # an HTML body larger than this is refused (`too_large`)
                 ) -> Iterator[tuple[str, dict | InputError]]:
@@ -310,7 +310,7 @@ def warc_records(path, # a .warc, .warc.gz, .arc or .arc.gz file
             if item is not None: yielded += 1; yield f'rec-{n}', item
     if not yielded: raise InputError('empty', 'no HTTP response records in the archive')
 
-# %% ../nbs/05_inputs.ipynb #c067
+# %% ../nbs/05_inputs.ipynb #c068
 MIN_LETTERS = 20  # below this many letters a text is too short to tell its language
 
 @lru_cache(maxsize=1)
@@ -321,7 +321,7 @@ def language_identifier():
     ide.set_languages([l for l in ide.labels if len(l) == 2])
     return ide
 
-# %% ../nbs/05_inputs.ipynb #c070
+# %% ../nbs/05_inputs.ipynb #c071
 def detect_language(text:str, # a document's text
                     min_letters:int=MIN_LETTERS, # fewer letters than this: (None, 0.0)
                     max_chars:int=20_000, # only this many leading characters are read
