@@ -16,27 +16,30 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .inputs import TABLE_EXTS, WARC_EXTS, InputError, table_records, warc_records, detect_language
+
 # %% auto #0
 __all__ = ['ARTICLE_EXTS', 'LEGACY_PREFERENCE', 'JSON_FIELDS', 'MAX_NESTING', 'PROBLEM_COLUMNS', 'BOILERPLATE_PATTERNS',
            'SENTENCE_OPENERS', 'MAX_SENT_TOKENS', 'MODEL', 'SENTENCE_COLUMNS', 'SPEECH_VERBS', 'REPORTING_VERBS',
            'TITLE_CUES', 'NAME_LABELS', 'QUOTE_COLUMNS', 'ENTITY_LABELS', 'ENTITY_COLUMNS', 'NUMBER_WORDS', 'SCALES',
            'FRACTIONS', 'ORDINALS', 'APPROX', 'NUMBER_COLUMNS', 'OUTLET_WORDS', 'OFFICIAL_WORDS', 'ANONYMOUS_WORDS',
-           'ATTRIBUTION_COLUMNS', 'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS', 'TABLES', 'MAX_CHUNK', 'article_ext',
-           'printable', 'entry_status', 'folder_status', 'scan_corpus', 'corpus_files', 'sha256', 'ManifestError',
-           'read_manifest', 'manifest_missing', 'verify_manifest', 'BadInput', 'utf16_guess', 'western',
-           'legacy_decode', 'decode', 'repair', 'analysis_text', 'Record', 'parse_fields', 'get_path', 'iso_date',
-           'json_record', 'flatten_text', 'html_record', 'read_bytes', 'load_json', 'json_items', 'jsonl_items',
-           'make_record', 'json_records', 'file_records', 'read_file', 'NoDocuments', 'read_one', 'unique_ids',
-           'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines', 'is_heading_line',
-           'is_title_line', 'Layout', 'layout', 'zipf', 'glue_split', 'GlueTokenizer', 'matmul_ops', 'pos', 'load_nlp',
-           'children', 'lefts', 'subtree', 'sentence_spans', 'sentence_rows', 'quote_spans', 'actor', 'quote_rows',
-           'entity_rows', 'canonical_names', 'split_approx', 'number_value', 'date_iso', 'number_rows', 'source_kind',
-           'attribution_rows', 'count_words', 'chunk_spans', 'join_docs', 'parse_docs', 'doc_tables', 'corpus_outlets',
-           'parse_records', 'parse_corpus', 'write_table', 'read_table', 'save_figure', 'uncovered', 'check_coverage',
-           'composition_figure', 'extraction_figure']
+           'ATTRIBUTION_COLUMNS', 'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS', 'TABLES', 'MAX_CHUNK',
+           'MIN_LANG_CONFIDENCE', 'article_ext', 'printable', 'entry_status', 'folder_status', 'scan_corpus',
+           'corpus_files', 'sha256', 'ManifestError', 'read_manifest', 'manifest_missing', 'verify_manifest',
+           'BadInput', 'utf16_guess', 'western', 'legacy_decode', 'decode', 'repair', 'analysis_text', 'Record',
+           'parse_fields', 'get_path', 'iso_date', 'json_record', 'flatten_text', 'html_record', 'read_bytes',
+           'load_json', 'json_items', 'jsonl_items', 'make_record', 'json_records', 'file_records',
+           'table_file_records', 'html_bytes_text', 'warc_file_records', 'read_file', 'NoDocuments', 'read_one',
+           'unique_ids', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines',
+           'is_heading_line', 'is_title_line', 'Layout', 'layout', 'zipf', 'glue_split', 'GlueTokenizer', 'matmul_ops',
+           'pos', 'load_nlp', 'children', 'lefts', 'subtree', 'sentence_spans', 'sentence_rows', 'quote_spans', 'actor',
+           'quote_rows', 'entity_rows', 'canonical_names', 'split_approx', 'number_value', 'date_iso', 'number_rows',
+           'source_kind', 'attribution_rows', 'count_words', 'chunk_spans', 'join_docs', 'parse_docs', 'document_row',
+           'doc_tables', 'language_of', 'corpus_outlets', 'parse_records', 'parse_corpus', 'write_table', 'read_table',
+           'save_figure', 'uncovered', 'check_coverage', 'composition_figure', 'extraction_figure']
 
 # %% ../nbs/00_corpus.ipynb #c008
-ARTICLE_EXTS = ('.txt', '.html', '.htm', '.json', '.jsonl')  # file endings read as articles
+ARTICLE_EXTS = ('.txt', '.html', '.htm', '.json', '.jsonl') + TABLE_EXTS + WARC_EXTS  # file endings read as articles
 
 def article_ext(name: str, exts=ARTICLE_EXTS) -> str:
     "The article ending of file `name` in lower case ('' when it has none of `exts`); the longest ending wins."
@@ -368,17 +371,19 @@ def make_record(doc_id: str, path: str, fmt: str, text: str, meta: dict, warns: 
     if not re.search(r'[^\W_]', body): raise BadInput('no_text', 'no words in the text (a document needs at least one word)')
     return Record(doc_id, path, fmt, body, meta, warns + w2)
 
-def json_records(items, path: str, fmt: str, fields: dict, warns: list) -> tuple[list[Record], list[dict]]:
-    "Records of the `(doc_id, record)` items of a JSON file, and problems (doc_id, reason, detail) for the failed ones."
+def json_records(items, path: str, fmt: str, fields: dict, warns: list, max_chars: int | None = None) -> tuple[list[Record], list[dict]]:
+    "Records of the `(doc_id, record)` items of a JSON file or table, and problems (doc_id, reason, detail) for the failed ones."
     recs, problems = [], []
     for doc_id, item in items:
         try:
             if isinstance(item, BadInput): raise item
             r = json_record(item, fields)
+            if max_chars and len(r['text']) > max_chars: raise BadInput('too_large', f'text of {len(r["text"]):,} characters > max_bytes')
             rid = r.pop('id')
             recs.append(make_record(re.sub(r'[^\w.-]+', '_', rid) if rid else doc_id, path, fmt, r.pop('text'), r, warns))
         except BadInput as e: problems.append(dict(doc_id=doc_id, reason=e.reason, detail=e.detail))
         except RecursionError: problems.append(dict(doc_id=doc_id, reason='too_deep', detail='record nested too deeply to read'))
+        except Exception as e: problems.append(dict(doc_id=doc_id, reason='error', detail=f'{type(e).__name__}: {str(e)[:300]}'))
     return recs, problems
 
 # %% ../nbs/00_corpus.ipynb #h037
@@ -393,6 +398,41 @@ def file_records(raw: bytes, path: str, fields: dict | None = None) -> tuple[lis
         return [make_record(stem, path, 'html', h.pop('text'), h, warns)], []
     items = jsonl_items(text, stem) if ext == '.jsonl' else json_items(text, stem)
     return json_records(items, path, ext[1:], fields or {}, warns)
+
+# %% ../nbs/00_corpus.ipynb #h065
+def _as_bad(items, stem: str):
+    "(doc_id, record or `BadInput`) pairs from the `(key, dict or InputError)` items of `newsstudy.inputs`."
+    return [(f'{stem}-{k}', BadInput(v.reason, v.detail) if isinstance(v, InputError) else v) for k, v in items]
+
+def table_file_records(path, rel: str, fields: dict | None = None, max_bytes: int = 5_000_000) -> tuple[list[Record], list[dict]]:
+    "Records of the rows of a CSV/TSV/Parquet file (one article per row), and problems of the rows that failed."
+    ext = article_ext(rel); stem = rel.rsplit('/', 1)[-1][:-len(ext)]
+    notes = []
+    items = _as_bad(table_records(path, notes=notes), stem)
+    return json_records(items, rel, ext[1:], fields or {}, notes, max_chars=max_bytes)
+
+# %% ../nbs/00_corpus.ipynb #h067
+def html_bytes_text(html: bytes, charset: str | None) -> tuple[str, list[str]]:
+    "Text of an archived HTML body: in the charset of its HTTP header when it has one that fits, else decoded as any file."
+    if charset:
+        try: return _no_nul(html.decode(charset)), []
+        except (UnicodeDecodeError, LookupError): pass
+    return decode(html)
+
+def warc_file_records(path, rel: str, max_bytes: int = 5_000_000) -> tuple[list[Record], list[dict]]:
+    "Records of the HTML responses of a WARC/ARC file (one article each), and problems of the records that failed."
+    ext = article_ext(rel); stem, fmt = rel.rsplit('/', 1)[-1][:-len(ext)], ext.split('.')[1]
+    recs, problems = [], []
+    for doc_id, item in _as_bad(warc_records(path, max_bytes=max_bytes), stem):
+        try:
+            if isinstance(item, BadInput): raise item
+            text, warns = html_bytes_text(item['html'], item['charset'])
+            h = html_record(text)
+            h['url'], h['date'] = h['url'] or item['url'], h['date'] or item['date']
+            recs.append(make_record(doc_id, rel, fmt, h.pop('text'), h, warns))
+        except BadInput as e: problems.append(dict(doc_id=doc_id, reason=e.reason, detail=e.detail))
+        except Exception as e: problems.append(dict(doc_id=doc_id, reason='error', detail=f'{type(e).__name__}: {str(e)[:300]}'))
+    return recs, problems
 
 # %% ../nbs/00_corpus.ipynb #h039
 def read_file(path: Path, folder: Path, max_bytes: int = 5_000_000, fields: dict | None = None) -> tuple[list[Record], list[dict]]:
@@ -409,12 +449,15 @@ def read_one(path: Path, folder: Path, seen: dict, max_bytes: int = 5_000_000, f
     "Records and `problems` rows of one corpus file; `seen` maps the SHA-256 of the files read so far to their paths."
     rel = printable(path.relative_to(folder).as_posix())
     try:
-        raw = read_bytes(path, max_bytes)
-        digest = hashlib.sha256(raw).hexdigest()
+        kind = 'table' if article_ext(rel) in TABLE_EXTS else 'warc' if article_ext(rel) in WARC_EXTS else None
+        raw = None if kind else read_bytes(path, max_bytes)  # an export or archive holds many articles: no file limit
+        digest = sha256(path) if kind else hashlib.sha256(raw).hexdigest()
         if digest in seen: raise BadInput('duplicate', f'duplicate of {seen[digest]} (same bytes)')
         seen[digest] = rel
-        recs, probs = file_records(raw, rel, fields)
-    except BadInput as e: return [], [_not_read(rel, e.reason, e.detail)]
+        if kind == 'table': recs, probs = table_file_records(path, rel, fields, max_bytes)
+        elif kind == 'warc': recs, probs = warc_file_records(path, rel, max_bytes)
+        else: recs, probs = file_records(raw, rel, fields)
+    except (BadInput, InputError) as e: return [], [_not_read(rel, e.reason, e.detail)]
     except OSError as e: return [], [_not_read(rel, 'unreadable', f'cannot read: {e.strerror or e}')]
     except Exception as e: return [], [_not_read(rel, 'error', f'could not be read: {type(e).__name__}: {str(e)[:300]}')]
     for r in recs: r.meta['sha256'] = digest
@@ -1157,7 +1200,7 @@ def attribution_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
 
 # %% ../nbs/00_corpus.ipynb #c069
 DOCUMENT_COLUMNS = ['doc_id', 'path', 'sha256', 'format', 'source', 'title', 'date', 'dateline', 'byline', 'photo_credit', 'url',
-                    'story_key', 'n_sentences', 'n_words', 'characters', 'warnings', 'text']
+                    'story_key', 'n_sentences', 'n_words', 'characters', 'language', 'warnings', 'text']
 BOILERPLATE_COLUMNS = ['doc_id', 'kind', 'text', 'start', 'end']
 TABLES = ['documents', 'sentences', 'boilerplate', 'quotes', 'entities', 'numbers', 'attributions', 'problems']
 
@@ -1213,20 +1256,32 @@ def parse_docs(nlp, items, batch_size: int = 16, n_process: int = 1):
         if ctx is not None: yield join_docs(parts), ctx; parts = []
 
 # %% ../nbs/00_corpus.ipynb #h060
-def doc_tables(r: Record, lay: Layout, doc) -> dict[str, list[dict]]:
-    "The rows of every table but `problems` for one parsed document."
-    sents = sentence_rows(r.doc_id, doc, lay)
-    body, m = [s for s in sents if not s['is_heading']], r.meta
-    document = dict(
+def document_row(r: Record, lay: Layout, body: list[dict], language: str | None = None) -> dict:
+    "The `documents` row of a record, its layout and its body sentences."
+    m = r.meta
+    return dict(
         doc_id=r.doc_id, path=r.path, sha256=m.get('sha256'), format=r.format,
         source=m.get('source') or lay.meta.get('source') or _domain_source(lay.spans), title=m.get('title') or lay.meta.get('title'),
         date=m.get('date') or lay.meta.get('date'), dateline=lay.meta.get('dateline'), byline=lay.meta.get('byline') or m.get('author'),
         photo_credit=lay.meta.get('photo_credit'), url=m.get('url'), story_key=m.get('story_key'), n_sentences=len(body),
-        n_words=sum(count_words(s['text']) for s in body), characters=len(r.text), warnings='; '.join(r.warnings) or None, text=r.text)
-    return dict(documents=[document], sentences=sents, quotes=quote_rows(r.doc_id, doc, sents),
+        n_words=sum(count_words(s['text']) for s in body), characters=len(r.text), language=language,
+        warnings='; '.join(r.warnings) or None, text=r.text)
+
+def doc_tables(r: Record, lay: Layout, doc, language: str | None = None) -> dict[str, list[dict]]:
+    "The rows of every table but `problems` for one parsed document."
+    sents = sentence_rows(r.doc_id, doc, lay)
+    return dict(documents=[document_row(r, lay, [s for s in sents if not s['is_heading']], language)], sentences=sents,
                 boilerplate=[dict(doc_id=r.doc_id, kind=s.kind, text=r.text[s.start:s.end], start=s.start, end=s.end) for s in lay.spans],
-                entities=entity_rows(r.doc_id, doc, sents), numbers=number_rows(r.doc_id, doc, sents),
-                attributions=attribution_rows(r.doc_id, doc, sents))
+                quotes=quote_rows(r.doc_id, doc, sents), entities=entity_rows(r.doc_id, doc, sents),
+                numbers=number_rows(r.doc_id, doc, sents), attributions=attribution_rows(r.doc_id, doc, sents))
+
+# %% ../nbs/00_corpus.ipynb #h070
+MIN_LANG_CONFIDENCE = 0.9  # a document detected as another language with at least this probability is not analysed
+
+def language_of(text: str) -> tuple[str | None, float, bool]:
+    "(language code or None, probability, analysed as English?) of a document's body text."
+    lang, p = detect_language(text)
+    return lang, p, lang in (None, 'en') or p < MIN_LANG_CONFIDENCE
 
 # %% ../nbs/00_corpus.ipynb #h061
 def corpus_outlets(tables: dict) -> dict:
@@ -1240,7 +1295,7 @@ def corpus_outlets(tables: dict) -> dict:
 
 # %% ../nbs/00_corpus.ipynb #h062
 def parse_records(records: list[Record], repeated: set, batch_size: int = 16, n_process: int = 1) -> tuple[dict, list[dict]]:
-    "Tables (DataFrames) of the parsed `records`, and `problems` rows for the records with no body text."
+    "Tables (DataFrames) of the parsed `records`, and `problems` rows for those with no body text or not in English."
     out, done, empty = {k: [] for k in TABLES[:-1]}, {k: [] for k in TABLES[:-1]}, []
     def flush():  # rows as dicts are bulky: keep them as compact DataFrames
         for k, rows in out.items():
@@ -1248,13 +1303,21 @@ def parse_records(records: list[Record], repeated: set, batch_size: int = 16, n_
     def texts():
         for r in records:
             lay = layout(r.text, repeated)
-            if re.search(r'[^\W_]', lay.text): yield lay.text, (r, lay)
-            else: empty.append(_not_read(r.path, 'no_text', 'no body text: only headings, boilerplate or metadata', r.doc_id))
-    for doc, (r, lay) in parse_docs(load_nlp(), texts(), batch_size, n_process):
-        for k, rows in doc_tables(r, lay, doc).items(): out[k] += rows
+            if not re.search(r'[^\W_]', lay.text):
+                empty.append(_not_read(r.path, 'no_text', 'no body text: only headings, boilerplate or metadata', r.doc_id)); continue
+            lang, p, english = language_of(lay.text)
+            if english: yield lay.text, (r, lay, lang); continue
+            empty.append(_not_read(r.path, 'not_english', f'language {lang} (probability {p:.2f}): not analysed', r.doc_id, True))
+            out['documents'].append(document_row(r, lay, [], lang))
+    for doc, (r, lay, lang) in parse_docs(load_nlp(), texts(), batch_size, n_process):
+        for k, rows in doc_tables(r, lay, doc, lang).items(): out[k] += rows
         if len(out['documents']) >= 500: flush()
     flush()
-    return {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in done.items()}, empty
+    tables = {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in done.items()}
+    order = {r.doc_id: i for i, r in enumerate(records)}  # documents not analysed were listed as they were met
+    docs = tables['documents']
+    tables['documents'] = docs.iloc[np.argsort(docs.doc_id.map(order).to_numpy(), kind='stable')].reset_index(drop=True) if len(docs) else docs
+    return tables, empty
 
 # %% ../nbs/00_corpus.ipynb #h063
 def parse_corpus(folder, max_bytes: int = 5_000_000, fields=None, min_repeat_docs: int = 3, n_process: int = 0,
@@ -1317,12 +1380,15 @@ def uncovered(doc_text: str, spans) -> list[tuple[int, str]]:
     return [(i, c) for i, c in enumerate(doc_text) if not covered[i] and not c.isspace()]
 
 def check_coverage(tables: dict) -> pd.DataFrame:
-    "Per document: characters, and how many non-blank ones no sentence or boilerplate span covers (must be 0)."
+    "Per analysed document: characters, and how many non-blank ones no sentence or boilerplate span covers (must be 0)."
     spans = defaultdict(list)
     for name in ('sentences', 'boilerplate'):
         for d, a, b in zip(tables[name].doc_id, tables[name].start, tables[name].end): spans[d].append((a, b))
+    p = tables.get('problems')
+    skip = set(p.doc_id[p.reason == 'not_english']) if p is not None and len(p) else set()  # not analysed: nothing to cover
     return pd.DataFrame([dict(doc_id=d, characters=len(t), uncovered=len(uncovered(t, spans[d])))
-                         for d, t in zip(tables['documents'].doc_id, tables['documents'].text)])
+                         for d, t in zip(tables['documents'].doc_id, tables['documents'].text) if d not in skip],
+                        columns=['doc_id', 'characters', 'uncovered'])
 
 # %% ../nbs/00_corpus.ipynb #c099
 def composition_figure(tables: dict):

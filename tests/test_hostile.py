@@ -52,7 +52,12 @@ EXPECTED = {
     'sub/up': 'skipped',  # symlink to a folder inside the corpus (a loop if followed)
     'zz_alias.txt': 'duplicate',  # symlink to good.txt: read once
     'gone.txt': 'missing',  # listed in MANIFEST.csv, absent
+    'latin.txt': 'not_english',  # German (in cp1252): its documents row only, not analysed
+    'bad_row.csv': 'malformed_row',  # a CSV row with more fields than the header: the other rows are read
+    'images.warc.gz': 'not_html',  # a web archive with an image response besides the page
+    'cut.warc.gz': 'malformed_warc',  # a web archive cut off inside its second record
 }
+KEPT = {'dup_ids.jsonl', 'latin.txt'}  # documents still read: the row is a note
 
 
 @pytest.fixture
@@ -84,9 +89,37 @@ def hostile(tmp_path):
     (c/os.fsdecode(b'caf\xe9.txt')).write_text('The caf\u00e9 on the square reopened after the floods, its owner said.')
     (c/'utf16.txt').write_bytes(NEWS.encode('utf-16-le'))
     (c/'latin.txt').write_bytes('Müller sagte, die Straße nach Köln sei gesperrt.'.encode('cp1252'))
+    _tables_and_archives(c)
     sha = hashlib.sha256(GOOD_TXT.read_bytes()).hexdigest()
     (c/'MANIFEST.csv').write_text(f'file,sha256\ngood.txt,{sha}\ngone.txt,{"0" * 64}\n')
     return c, outside
+
+
+def _warc(uri: str, body: bytes, ctype: str = 'text/html; charset=utf-8') -> bytes:
+    "One gzipped WARC response record."
+    import io
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=True)
+    w.write_record(w.create_warc_record(uri, 'response', payload=io.BytesIO(body), warc_headers_dict={'WARC-Date': '2022-09-12T10:00:00Z'},
+                   http_headers=StatusAndHeaders('200 OK', [('Content-Type', ctype)], protocol='HTTP/1.1')))
+    return buf.getvalue()
+
+
+def _tables_and_archives(c: Path):
+    "A Parquet export, a CSV with a broken row, and web archives with a non-HTML record and a cut-off record."
+    pd.DataFrame({'id': ['a-1', 'a-2'], 'headline': ['Harbour strike ends', 'Rail talks resume'], 'published_at': ['2022-09-13', None],
+                  'outlet': ['Port News', 'Rail Daily'], 'body': ['Dock workers returned on Tuesday after a week of strikes, the union said.',
+                  'Rail unions and operators resumed talks on Wednesday, both sides said in statements.']}).to_parquet(c/'a.parquet')
+    (c/'bad_row.csv').write_text('title,text\nFerry fares,"Ferry fares will rise by five percent next month, the operator said."\n'
+                                 'Broken,row,with,too,many,fields\n')
+    page = ('<html><head><title>Strike ends</title></head><body><article><p>Dock workers ended their strike on Monday after '
+            'the port authority agreed to a new pay offer, union leaders said.</p><p>Ships queued outside the harbour for a '
+            'week while the talks went on.</p></article></body></html>').encode()
+    (c/'images.warc.gz').write_bytes(_warc('https://example.org/strike', page) + _warc('https://example.org/logo.png', b'\x89PNG...', 'image/png'))
+    second = _warc('https://example.org/two', page.replace(b'Dock', b'Port'))
+    (c/'cut.warc.gz').write_bytes(_warc('https://example.org/one', page.replace(b'Dock', b'Harbour')) + second[:len(second) // 2])
 
 
 def _hashes(*folders) -> dict:
@@ -122,14 +155,20 @@ def test_hostile_corpus(hostile, tmp_path):
     p, d = tables['problems'], tables['documents']
     assert p.groupby('path').size().to_dict() == {k: 1 for k in EXPECTED}, p[['path', 'reason', 'detail']].to_string()
     assert dict(zip(p.path, p.reason)) == EXPECTED
-    assert p.set_index('path').kept.to_dict() == {k: k == 'dup_ids.jsonl' for k in EXPECTED}
+    assert p.set_index('path').kept.to_dict() == {k: k in KEPT for k in EXPECTED}
     assert p.detail.str.len().min() > 5 and p.detail.notna().all()
     assert 'symlink loop' in p.set_index('path').detail['loop.txt'] and 'FIFO' in p.set_index('path').detail['pipe.txt']
-    assert sorted(d.doc_id) == ['caf\\xe9', 'dup_ids#same', 'dup_ids#same-2', 'good', 'inner', 'latin', 'utf16', 'wire-1']
+    assert sorted(d.doc_id) == ['a-1', 'a-2', 'bad_row-row-1', 'caf\\xe9', 'cut-rec-1', 'dup_ids#same', 'dup_ids#same-2', 'good',
+                                'images-rec-1', 'inner', 'latin', 'utf16', 'wire-1']
     docs = d.set_index('doc_id')
     assert docs.loc['caf\\xe9', 'path'] == 'caf\\xe9.txt', 'a non-UTF-8 file name is read, its bytes escaped'
     assert docs.loc['utf16', 'text'] == NEWS and 'utf-16-le' in docs.loc['utf16', 'warnings']
     assert docs.loc['latin', 'text'].startswith('Müller') and 'cp1252' in docs.loc['latin', 'warnings']
+    assert docs.loc['latin', ['language', 'n_sentences']].tolist() == ['de', 0] and not (tables['sentences'].doc_id == 'latin').any()
+    assert set(docs.language.drop(['latin'])) == {'en'}
+    assert docs.loc['a-1', ['format', 'title', 'date', 'source']].tolist() == ['parquet', 'Harbour strike ends', '2022-09-13', 'Port News']
+    assert docs.loc['images-rec-1', ['format', 'url', 'date']].tolist() == ['warc', 'https://example.org/strike', '2022-09-12']
+    assert docs.loc['cut-rec-1', 'n_sentences'] >= 2 and docs.loc['bad_row-row-1', 'n_words'] >= 8
     assert 'duplicate id' in docs.loc['dup_ids#same-2', 'warnings']
     for name, t in tables.items():
         assert not t.astype(str).apply(lambda col: col.str.contains(SECRET)).any().any(), f'{name} holds text from outside the corpus'
