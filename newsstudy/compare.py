@@ -6,7 +6,7 @@ Docs: https://newsstudy.github.io/newsstudy/compare.html.md"""
 
 # %% ../nbs/01_compare.ipynb #c004
 from __future__ import annotations
-import difflib, html, json, os, re, unicodedata, warnings
+import difflib, json, os, re, unicodedata, warnings
 from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import combinations
@@ -18,6 +18,8 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 import networkx as nx
 import jellyfish
+import jinja2
+from markupsafe import Markup
 from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
@@ -28,14 +30,16 @@ from .corpus import read_table, write_table, save_figure, count_words, parse_cor
 # %% auto #0
 __all__ = ['MODEL_SHA256', 'STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'COVERAGE_COLUMNS', 'ADDITION_COLUMNS',
            'OMISSION_COLUMNS', 'DUPLICATE_COLUMNS', 'CUT_COLUMNS', 'DRIFT_COLUMNS', 'DRIFT_KINDS', 'LOST',
-           'DERIVATION_COLUMNS', 'EVIDENCE_COLUMNS', 'COMPARE_TABLES', 'CORPUS_INPUTS', 'norm', 'tokens',
-           'content_words', 'model_path', 'model_sha256', 'load_model', 'embed', 'embed_docs', 'body_texts',
-           'story_links', 'group_stories', 'Settings', 'lexical', 'containment', 'relation', 'align_pair', 'Story',
-           'story_tables', 'prepare_story', 'align_story', 'score_separation', 'units', 'kept', 'duplicates', 'gaps',
-           'fill_gap', 'cut_candidates', 'cuts', 'same_word', 'name_changes', 'term_changes', 'number_changes', 'drift',
-           'consistent_terms', 'quote_drift', 'derivation_evidence', 'derive', 'short', 'alignment_figure',
-           'coverage_figure', 'derivation_figure', 'drift_figure', 'word_diff', 'report_html', 'write_report',
-           'compare_story', 'resolve_reference', 'compare_corpus', 'findings']
+           'DERIVATION_COLUMNS', 'EVIDENCE_COLUMNS', 'REPORT_CSS', 'REPORT_JS', 'REPORT_TEMPLATE', 'COMPARE_TABLES',
+           'CORPUS_INPUTS', 'norm', 'tokens', 'content_words', 'model_path', 'model_sha256', 'load_model', 'embed',
+           'embed_docs', 'body_texts', 'story_links', 'group_stories', 'Settings', 'lexical', 'containment', 'relation',
+           'align_pair', 'Story', 'story_tables', 'prepare_story', 'align_story', 'score_separation', 'units', 'kept',
+           'duplicates', 'gaps', 'fill_gap', 'cut_candidates', 'cuts', 'same_word', 'name_changes', 'term_changes',
+           'number_changes', 'drift', 'consistent_terms', 'quote_drift', 'derivation_evidence', 'derive', 'short',
+           'alignment_figure', 'coverage_figure', 'derivation_figure', 'drift_figure', 'diff_ops', 'template',
+           'md_text', 'md_code', 'sentence_ids', 'report_links', 'report_marks', 'report_columns', 'report_summary',
+           'report_html', 'write_report', 'compare_story', 'resolve_reference', 'compare_corpus', 'version_lines',
+           'findings']
 
 # %% ../nbs/01_compare.ipynb #c009
 _TRANS = str.maketrans({'‘': "'", '’': "'", '‚': "'", '“': '"', '”': '"', '„': '"', '–': '-', '—': '-', '\u00a0': ' '})
@@ -784,91 +788,198 @@ def drift_figure(drift: pd.DataFrame, max_rows: int = 30):
     return fig
 
 # %% ../nbs/01_compare.ipynb #c101
-def word_diff(a: str, b: str) -> str:
-    "HTML of `a` → `b`: words only in `a` in <del>, only in `b` in <ins>; everything escaped."
+def diff_ops(a: str, # the sentence before
+             b: str, # the sentence after
+            ) -> list[list[str]]:
+    "Word-level diff of `a` → `b` as [op, words] segments: '=' kept, '-' only in `a`, '+' only in `b` (plain text)."
     wa, wb = a.split(), b.split()
     out = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, [_wkey(w) for w in wa], [_wkey(w) for w in wb], autojunk=False).get_opcodes():
-        if op == 'equal': out.append(html.escape(' '.join(wb[j1:j2])))
-        else:
-            if i2 > i1: out.append(f"<del>{html.escape(' '.join(wa[i1:i2]))}</del>")
-            if j2 > j1: out.append(f"<ins>{html.escape(' '.join(wb[j1:j2]))}</ins>")
-    return ' '.join(out)
+    ops = difflib.SequenceMatcher(None, [_wkey(w) for w in wa], [_wkey(w) for w in wb], autojunk=False).get_opcodes()
+    for op, i1, i2, j1, j2 in ops:
+        if op == 'equal': out.append(['=', ' '.join(wb[j1:j2])]); continue
+        if i2 > i1: out.append(['-', ' '.join(wa[i1:i2])])
+        if j2 > j1: out.append(['+', ' '.join(wb[j1:j2])])
+    return out
 
-def _json(obj) -> str: return json.dumps(obj, ensure_ascii=False).replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026')
+# %% ../nbs/01_compare.ipynb #c103b
+_JINJA = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
-_CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:1em;color:#222}h1{font-size:1.3em}table.sum{border-collapse:collapse;margin:.5em 0}
-table.sum td,table.sum th{border:1px solid #ccc;padding:2px 8px;text-align:right}table.sum td:first-child{text-align:left}
-.cols{display:flex;gap:12px;overflow-x:auto;align-items:flex-start}.doc{flex:0 0 340px;border:1px solid #ddd;padding:6px;border-radius:4px}
-.doc h2{font-size:1em;margin:0 0 .3em;word-break:break-all}.meta{color:#666;font-size:.85em}.s{margin:.25em 0;padding:2px 4px;cursor:pointer;border-left:4px solid transparent}
-.s.head{font-weight:bold}.s.add{background:#e3f4e1}.s.spliced{border-left-color:#d62728}.s.drift{text-decoration:underline wavy #ff7f0e}
-.s.dup{outline:1px dashed #9467bd}.s.sel{background:#ffe08a}.s.hl{background:#fff3c4;box-shadow:0 0 0 2px #f0b400}.s.hov{background:#fff8dd}
-.miss{font-size:.85em;color:#555}.miss li{cursor:pointer}#panel{position:sticky;bottom:0;background:#fafafa;border-top:2px solid #ccc;padding:6px;max-height:35vh;overflow:auto}
-del{background:#fdd;text-decoration:line-through}ins{background:#dfd;text-decoration:underline}.legend span{display:inline-block;padding:1px 6px;margin-right:6px}"""
+def template(source: str, # Jinja2 template text; every {{ value }} is HTML-escaped unless it is `Markup`
+            ) -> jinja2.Template:
+    "A Jinja2 template of the study's one HTML path: auto-escaping on, undefined names an error."
+    return _JINJA.from_string(source)
 
-_JS = """const D=JSON.parse(document.getElementById('data').textContent);
+# %% ../nbs/01_compare.ipynb #c103f
+_MD_ESCAPES = str.maketrans({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '$': '&#36;', '\\': '\\\\',
+                             **{c: '\\' + c for c in '`*_[]|~'}, '\n': ' ', '\r': ' '})
+
+def md_text(value, # any value from the data; shown as literal text
+           ) -> str:
+    "`value` as inline Markdown text that renders literally: HTML characters as entities, Markdown syntax back-slashed."
+    return str(value).translate(_MD_ESCAPES)
+
+# %% ../nbs/01_compare.ipynb #c103i
+def md_code(value, # a value from the data (a doc id, a file name) to show in monospace
+           ) -> str:
+    "`value` in a `<code>` element, its text escaped by `md_text` (a back-tick cannot end it)."
+    return f'<code>{md_text(value)}</code>'
+
+# %% ../nbs/01_compare.ipynb #c103p
+REPORT_CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:1em;color:#222}h1{font-size:1.3em}
+table.sum{border-collapse:collapse;margin:.5em 0}
+table.sum td,table.sum th{border:1px solid #ccc;padding:2px 8px;text-align:right}
+table.sum td:first-child{text-align:left}.cols{display:flex;gap:12px;overflow-x:auto;align-items:flex-start}
+.doc{flex:0 0 340px;border:1px solid #ddd;padding:6px;border-radius:4px}
+.doc h2{font-size:1em;margin:0 0 .3em;word-break:break-all}
+.meta{color:#666;font-size:.85em}.s{margin:.25em 0;padding:2px 4px;cursor:pointer;border-left:4px solid transparent}
+.s.head{font-weight:bold}.s.add{background:#e3f4e1}.s.spliced{border-left-color:#d62728}
+.s.drift{text-decoration:underline wavy #ff7f0e}.s.dup{outline:1px dashed #9467bd}.s.sel{background:#ffe08a}
+.s.hl{background:#fff3c4;box-shadow:0 0 0 2px #f0b400}.s.hov{background:#fff8dd}.miss{font-size:.85em;color:#555}
+.miss li{cursor:pointer}
+#panel{position:sticky;bottom:0;background:#fafafa;border-top:2px solid #ccc;padding:6px;max-height:35vh;overflow:auto}
+del{background:#fdd;text-decoration:line-through}ins{background:#dfd;text-decoration:underline}
+.legend span{display:inline-block;padding:1px 6px;margin-right:6px}"""
+
+REPORT_JS = """const D=JSON.parse(document.getElementById('data').textContent);
 const el=id=>document.getElementById(id);
+function node(tag,text){const e=document.createElement(tag);e.textContent=text;return e;}
 function clear(c){document.querySelectorAll('.'+c).forEach(e=>e.classList.remove(c));}
+function label(e,id){return e?e.dataset.doc+' #'+e.dataset.sent:id;}
+function diff(ops){return ops.flatMap(([op,t])=>[op==='='?t:node(op==='-'?'del':'ins',t),' ']);}
 function show(id){clear('sel');clear('hl');const me=el(id);if(!me)return;me.classList.add('sel');
- const ls=D.links[id]||[];let h='<b>'+me.dataset.doc+' #'+me.dataset.sent+'</b>: '+(ls.length?ls.length+' counterpart(s)':'no counterpart in the other versions');
- ls.forEach(l=>{const t=el(l[0]);if(t){t.classList.add('hl');t.scrollIntoView({block:'nearest',inline:'nearest'});}
-  h+='<div><b>'+l[0].split('-').slice(1,-1).join('-')+' #'+l[0].split('-').pop()+'</b> '+l[1]+' ('+l[2].toFixed(2)+'): '+l[3]+'</div>';});
- (D.notes[id]||[]).forEach(n=>{h+='<div>• '+n+'</div>';});
- const p=el('panel');p.innerHTML=h;}
+ const ls=D.links[id]||[];
+ const rows=[[node('b',label(me,id)),
+  ': '+(ls.length?ls.length+' counterpart(s)':'no counterpart in the other versions')]];
+ ls.forEach(([tid,rel,score,ops])=>{const t=el(tid);
+  if(t){t.classList.add('hl');t.scrollIntoView({block:'nearest',inline:'nearest'});}
+  rows.push([node('b',label(t,tid)),' '+rel+' ('+score.toFixed(2)+'): ',...diff(ops)]);});
+ (D.notes[id]||[]).forEach(n=>rows.push(['\u2022 '+n]));
+ el('panel').replaceChildren(...rows.map(r=>{const d=document.createElement('div');d.append(...r);return d;}));}
 document.querySelectorAll('.s').forEach(e=>{e.addEventListener('click',()=>show(e.id));
  e.addEventListener('mouseenter',()=>(D.links[e.id]||[]).forEach(l=>{const t=el(l[0]);if(t)t.classList.add('hov');}));
  e.addEventListener('mouseleave',()=>clear('hov'));});
 document.querySelectorAll('.miss li').forEach(e=>e.addEventListener('click',()=>show(e.dataset.target)));"""
 
-def report_html(story: Story, tables: dict) -> str:
-    "The self-contained side-by-side HTML report of a compared story (`tables`: its comparison tables)."
-    sid = lambda d, s: f's-{d}-{int(s)}'
-    esc = html.escape
-    links, notes = defaultdict(list), defaultdict(list)
+REPORT_TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>{{ story_id }} — newsstudy comparison</title><style>{{ css }}</style></head>
+<body><h1>Story {{ story_id }}: {{ docs|length }} versions</h1>
+<p class="legend"><span class="s add">addition: in this version only</span>
+<span class="s spliced">spliced: text cut out here</span>
+<span class="s drift">drift: a name, term, number, quote or attribution changed</span>
+<span class="s dup">repeated in this version</span><span class="s hl">counterpart of the selected sentence</span>
+Click a sentence to see its counterparts and a word-level diff (<del>deleted</del> <ins>inserted</ins>).</p>
+<table class="sum"><tr><th>version</th><th>coverage</th><th>additions</th><th>omissions</th>
+<th>cuts</th><th>repeats</th><th>drift</th></tr>
+{% for r in summary %}<tr><td>{{ r.doc_id }}</td><td>{{ '%.2f'|format(r.coverage) }}</td><td>{{ r.additions }}</td>
+<td>{{ r.omissions }}</td><td>{{ r.cuts }}</td><td>{{ r.duplicates }}</td><td>{{ r.drift }}</td></tr>
+{% endfor %}</table>
+<details><summary>Who copied whom</summary><ul>
+{% for r in derivation %}<li>{{ r.parent }} → {{ r.child }}: {{ r.relation }} ({{ '%.2f'|format(r.confidence) }})
+— {{ r.evidence }}</li>
+{% endfor %}</ul></details>
+<div class="cols">
+{% for d in docs %}<section class="doc"><h2>{{ d.doc_id }}</h2><p class="meta">{{ d.meta|join(' · ') }}</p>
+{% for s in d.sents %}<p class="{{ s.cls|join(' ') }}" id="{{ s.id }}"
+  data-doc="{{ d.doc_id }}" data-sent="{{ s.sent_id }}">
+{{- s.text }}</p>
+{% else %}<p><i>no sentences</i></p>
+{% endfor %}<details class="miss"><summary>missing here ({{ d.missing|length }})</summary><ul>
+{% for m in d.missing %}<li data-target="{{ m.target }}">{{ m.text }} <i>({{ m.found_in }})</i></li>
+{% endfor %}</ul></details></section>
+{% endfor %}</div>
+<div id="panel">Click a sentence.</div><script type="application/json" id="data">{{ data|tojson }}</script>
+<script>{{ js }}</script></body></html>
+"""
+
+# %% ../nbs/01_compare.ipynb #c103r
+def sentence_ids(story: Story) -> dict:
+    "Element id of each (doc_id, sent_id) of `story`: `s-<version number>-<sentence>`, free of document text."
+    pos = {d: i for i, d in enumerate(story.docs)}
+    return {(d, int(s)): f's-{pos[d]}-{int(s)}' for d, s in zip(story.sents.doc_id, story.sents.sent_id)}
+
+# %% ../nbs/01_compare.ipynb #c103s
+def report_links(tables: dict, # the story's comparison tables
+                 ids: dict, # `sentence_ids` of the story
+                ) -> dict:
+    "Sentence id -> [[counterpart id, relation, score, `diff_ops` to the counterpart], ...] from the alignments."
+    links = defaultdict(list)
     for r in tables['alignments'].itertuples():
-        links[sid(r.doc_a, r.sent_a)].append([sid(r.doc_b, r.sent_b), r.relation, r.score, word_diff(r.text_a, r.text_b)])
-        links[sid(r.doc_b, r.sent_b)].append([sid(r.doc_a, r.sent_a), r.relation, r.score, word_diff(r.text_b, r.text_a)])
-    cls = defaultdict(set)
-    for r in tables['additions'].itertuples(): cls[sid(r.doc_id, r.sent_id)].add('add'); notes[sid(r.doc_id, r.sent_id)].append('found in this version only')
+        a, b = ids.get((r.doc_a, int(r.sent_a))), ids.get((r.doc_b, int(r.sent_b)))
+        if a is None or b is None: continue  # (not a sentence of the story: no element to link)
+        links[a].append([b, r.relation, r.score, diff_ops(r.text_a, r.text_b)])
+        links[b].append([a, r.relation, r.score, diff_ops(r.text_b, r.text_a)])
+    return dict(links)
+
+# %% ../nbs/01_compare.ipynb #c103t
+def report_marks(tables: dict, # the story's comparison tables
+                 ids: dict, # `sentence_ids` of the story
+                ) -> tuple[dict, dict]:
+    "CSS classes and notes (plain text) of the sentences that are additions, repeats, spliced or drifted."
+    cls, notes = defaultdict(set), defaultdict(list)
+    def mark(d, s, c, note):
+        if (k := ids.get((d, int(s)))): cls[k].add(c); notes[k].append(note)
+    for r in tables['additions'].itertuples(): mark(r.doc_id, r.sent_id, 'add', 'found in this version only')
     for r in tables['duplicates'].itertuples():
-        for s, o in ((r.sent_a, r.sent_b), (r.sent_b, r.sent_a)): cls[sid(r.doc_id, s)].add('dup'); notes[sid(r.doc_id, s)].append(esc(f'repeats sentence {o} ({r.relation})'))
+        for s, o in ((r.sent_a, r.sent_b), (r.sent_b, r.sent_a)):
+            mark(r.doc_id, s, 'dup', f'repeats sentence {o} ({r.relation})')
     for r in tables['cuts'].itertuples():
         for s in str(r.sent_ids).split(','):
-            cls[sid(r.doc_id, s)].add('spliced')
-            notes[sid(r.doc_id, s)].append(esc(f'spliced ({r.evidence}); cut out, as {r.source_doc} has it: {r.cut_text}' if r.source_doc else f'spliced ({r.evidence}); no version fills the gap'))
+            fill = f'cut out, as {r.source_doc} has it: {r.cut_text}' if r.source_doc else 'no version fills the gap'
+            mark(r.doc_id, s, 'spliced', f'spliced ({r.evidence}); {fill}')
     for r in tables['drift'].itertuples():
         for d, s in ((r.doc_a, r.sent_a), (r.doc_b, r.sent_b)):
-            if s == s and s is not None: cls[sid(d, s)].add('drift'); notes[sid(d, s)].append(esc(f'{r.kind} drift: {r.evidence}'))
-    docs = story.tables['documents'].set_index('doc_id')
-    cov = tables['coverage'].set_index('doc_id')
+            if s == s and s is not None: mark(d, s, 'drift', f'{r.kind} drift: {r.evidence}')
+    return cls, dict(notes)
+
+# %% ../nbs/01_compare.ipynb #c103u
+def report_columns(story: Story, # an aligned story
+                   tables: dict, # its comparison tables
+                   ids: dict, # `sentence_ids` of the story
+                   cls: dict, # CSS classes per sentence id (`report_marks`)
+                  ) -> list[dict]:
+    "Per version: doc_id, metadata, sentences (id, sent_id, classes, text) and the content it lacks (`missing`)."
+    docs, om, cols = story.tables['documents'].set_index('doc_id'), tables['omissions'], []
+    for d in story.docs:
+        ss = story.sents[story.sents.doc_id == d]
+        sid = lambda s: ids[(d, int(s))]
+        sents = [dict(id=sid(s), sent_id=int(s), text=t, cls=['s'] + ['head'] * bool(h) + sorted(cls.get(sid(s), ())))
+                 for s, t, h in zip(ss.sent_id, ss.text, ss.is_heading)]
+        missing = [dict(target=ids.get((r.source_doc, int(r.source_sent)), ''), text=r.text, found_in=r.found_in)
+                   for r in om[om.doc_id == d].itertuples()]
+        meta = [docs.at[d, c] for c in ('source', 'title', 'date') if c in docs and isinstance(docs.at[d, c], str)]
+        cols.append(dict(doc_id=d, meta=meta, sents=sents, missing=missing))
+    return cols
+
+# %% ../nbs/01_compare.ipynb #c103v
+def report_summary(story: Story, # an aligned story
+                   tables: dict, # its comparison tables
+                  ) -> list[dict]:
+    "Per version: coverage and the number of additions, omissions, cuts, repeats and drifts."
+    cov = tables['coverage'].set_index('doc_id').coverage
     count = lambda name, d: int((tables[name].doc_id == d).sum()) if 'doc_id' in tables[name] else 0
     drift_n = lambda d: int(((tables['drift'].doc_a == d) | (tables['drift'].doc_b == d)).sum())
-    summary = ''.join(f"<tr><td>{esc(d)}</td><td>{cov.coverage.get(d, float('nan')):.2f}</td><td>{count('additions', d)}</td>"
-                      f"<td>{count('omissions', d)}</td><td>{count('cuts', d)}</td><td>{count('duplicates', d)}</td><td>{drift_n(d)}</td></tr>" for d in story.docs)
-    cols = []
-    for d in story.docs:
-        meta = ' · '.join(esc(str(docs.at[d, c])) for c in ('source', 'title', 'date') if c in docs and isinstance(docs.at[d, c], str))
-        ss = story.sents[story.sents.doc_id == d]
-        body = ''.join(f'<p class="s{" head" if h else ""}{"".join(" " + c for c in sorted(cls[sid(d, s)]))}" id="{sid(d, s)}" data-doc="{esc(d)}" '
-                       f'data-sent="{int(s)}">{esc(t)}</p>' for s, t, h in zip(ss.sent_id, ss.text, ss.is_heading))
-        om = tables['omissions'][tables['omissions'].doc_id == d]
-        miss = ''.join(f'<li data-target="{sid(r.source_doc, r.source_sent)}">{esc(r.text)} <i>({esc(r.found_in)})</i></li>' for r in om.itertuples())
-        cols.append(f'<section class="doc"><h2>{esc(d)}</h2><p class="meta">{meta}</p>{body or "<p><i>no sentences</i></p>"}'
-                    f'<details class="miss"><summary>missing here ({len(om)})</summary><ul>{miss}</ul></details></section>')
-    der = ''.join(f'<li>{esc(p)} → {esc(c)}: {esc(r)} ({conf:.2f}) — {esc(e)}</li>' for p, c, r, conf, e in
-                  zip(tables['derivation'].parent, tables['derivation'].child, tables['derivation'].relation, tables['derivation'].confidence, tables['derivation'].evidence))
-    legend = ('<p class="legend"><span class="s add">addition: in this version only</span><span class="s spliced">spliced: text cut out here</span>'
-              '<span class="s drift">drift: a name, term, number, quote or attribution changed</span><span class="s dup">repeated in this version</span>'
-              '<span class="s hl">counterpart of the selected sentence</span> Click a sentence to see its counterparts and a word-level diff '
-              '(<del>deleted</del> <ins>inserted</ins>).</p>')
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{esc(story.story_id)} — newsstudy comparison</title>'
-            f'<style>{_CSS}</style></head><body><h1>Story {esc(story.story_id)}: {len(story.docs)} versions</h1>{legend}'
-            f'<table class="sum"><tr><th>version</th><th>coverage</th><th>additions</th><th>omissions</th><th>cuts</th><th>repeats</th><th>drift</th></tr>{summary}</table>'
-            f'<details><summary>Who copied whom</summary><ul>{der}</ul></details><div class="cols">{"".join(cols)}</div>'
-            f'<div id="panel">Click a sentence.</div><script type="application/json" id="data">{_json(dict(links=links, notes=notes))}</script>'
-            f'<script>{_JS}</script></body></html>')
+    return [dict(doc_id=d, coverage=cov.get(d, float('nan')), additions=count('additions', d),
+                 omissions=count('omissions', d), cuts=count('cuts', d), duplicates=count('duplicates', d),
+                 drift=drift_n(d))
+            for d in story.docs]
 
-def write_report(text: str, out_dir, story_id: str) -> Path:
+# %% ../nbs/01_compare.ipynb #c103w
+def report_html(story: Story, # an aligned story
+                tables: dict, # its comparison tables (`compare_story`)
+               ) -> str:
+    "The self-contained side-by-side HTML report of a compared story, by `REPORT_TEMPLATE` (every value escaped)."
+    ids = sentence_ids(story)
+    cls, notes = report_marks(tables, ids)
+    return template(REPORT_TEMPLATE).render(
+        story_id=story.story_id, css=Markup(REPORT_CSS), js=Markup(REPORT_JS), summary=report_summary(story, tables),
+        derivation=tables['derivation'].to_dict('records'), docs=report_columns(story, tables, ids, cls),
+        data=dict(links=report_links(tables, ids), notes=notes))
+
+# %% ../nbs/01_compare.ipynb #c103x
+def write_report(text: str, # the report's HTML
+                 out_dir, # the results folder
+                 story_id: str, # the story, i.e. the file name
+                ) -> Path:
     "Write a report atomically to OUT/report/<story_id>.html."
     return _atomic(Path(out_dir)/'report'/f'{story_id}.html', lambda p: Path(p).write_text(text, encoding='utf-8'))
 
@@ -937,18 +1048,30 @@ def compare_corpus(tables: dict, st: Settings = Settings(), reference: str = '',
     return result, kept_stories
 
 # %% ../nbs/01_compare.ipynb #c117
-def findings(result: dict, story_id: str) -> str:
-    "A short Markdown account of one compared story, every number taken from the comparison tables."
+def version_lines(t: dict, # the comparison tables of one story
+                 ) -> list[str]:
+    "One Markdown line per version of a story: what it carries of the story, its own content, what it lacks."
+    lacks = t['omissions'].doc_id.value_counts()
+    return [f'- {md_code(r.doc_id)} carries {r.carried} of {r.units} content units ({r.coverage:.0%} of the '
+            f'{md_text(r.against)}); {r.own_units} are its own; it lacks {lacks.get(r.doc_id, 0)} found elsewhere.'
+            for r in t['coverage'].itertuples()]
+
+# %% ../nbs/01_compare.ipynb #c117a
+def findings(result: dict, # the comparison tables of the corpus
+             story_id: str, # the story to describe
+            ) -> str:
+    "A short Markdown account of one compared story, every number taken from the comparison tables (values escaped)."
     t = {n: df[df.story_id == story_id] for n, df in result.items() if 'story_id' in df}
-    cov, al, dr, der, cu = t['coverage'], t['alignments'], t['drift'], t['derivation'], t['cuts']
-    lines = [f'**{story_id}**: {len(cov)} versions, {len(al)} aligned sentence pairs '
-             f"({', '.join(f'{n} {r}' for r, n in al.relation.value_counts().reindex(RELATIONS).dropna().astype(int).items())})."]
-    for r in cov.itertuples():
-        lines.append(f'- `{r.doc_id}` carries {r.carried} of {r.units} content units ({r.coverage:.0%} of the {r.against}); '
-                     f'{r.own_units} are its own; it lacks {int((t["omissions"].doc_id == r.doc_id).sum())} found elsewhere.')
-    if len(cu): lines.append(f'- {len(cu)} gaps left by cuts; {int((cu.cut_words > 0).sum())} filled from another version '
-                             f'({int(cu.cut_words.sum())} words restored).')
-    if len(dr): lines.append('- Drift: ' + ', '.join(f'{n} {k}' for k, n in dr.kind.value_counts().reindex(DRIFT_KINDS).dropna().astype(int).items() if n)
-                             + '; for example ' + '; '.join(dr.groupby('kind').evidence.first().reindex(DRIFT_KINDS).dropna().head(3)) + '.')
-    for r in der.itertuples(): lines.append(f'- `{r.parent}` → `{r.child}`: {r.relation} (confidence {r.confidence:.2f}).')
+    al, dr, cu = t['alignments'], t['drift'], t['cuts']
+    rel = ', '.join(f'{n} {r}' for r, n in al.relation.value_counts().reindex(RELATIONS).dropna().astype(int).items())
+    lines = [f'**{md_text(story_id)}**: {len(t["coverage"])} versions, {len(al)} aligned sentence pairs ({rel}).']
+    lines += version_lines(t)
+    if len(cu): lines.append(f'- {len(cu)} gaps left by cuts; {int((cu.cut_words > 0).sum())} filled from another '
+                             f'version ({int(cu.cut_words.sum())} words restored).')
+    counts = dr.kind.value_counts().reindex(DRIFT_KINDS).dropna().astype(int)
+    kinds = ', '.join(f'{n} {k}' for k, n in counts.items() if n)
+    examples = '; '.join(map(md_text, dr.groupby('kind').evidence.first().reindex(DRIFT_KINDS).dropna().head(3)))
+    if len(dr): lines.append(f'- Drift: {kinds}; for example {examples}.')
+    lines += [f'- {md_code(r.parent)} → {md_code(r.child)}: {r.relation} (confidence {r.confidence:.2f}).'
+              for r in t['derivation'].itertuples()]
     return '\n'.join(lines)

@@ -6,7 +6,7 @@ Docs: https://newsstudy.github.io/newsstudy/framing.html.md"""
 
 # %% ../nbs/02_framing.ipynb #c004
 from __future__ import annotations
-import html, importlib.util, json, re, warnings
+import importlib.util, json, re, warnings
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
@@ -20,15 +20,17 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 import newsstudy
 from .corpus import read_table, write_table, save_figure, count_words, parse_corpus, _atomic
-from .compare import embed, norm, resolve_reference
+from .compare import embed, norm, resolve_reference, template, md_text, md_code
+from markupsafe import Markup
 
 # %% auto #0
-__all__ = ['FRAME_COLUMNS', 'LOADED_COLUMNS', 'LABEL_COLUMNS', 'SOURCING_COLUMNS', 'TONE_COLUMNS', 'SHIFT_COLUMNS',
-           'FRAMING_TABLES', 'lexicon_dir', 'package_file', 'cue_regex', 'load_frames', 'frame_vectors', 'frame_rows',
-           'frame_profile', 'sentence_vectors', 'lexicons', 'loaded_in', 'loaded_rows', 'loaded_density',
-           'describing_words', 'premodifier', 'labels_in', 'label_rows', 'sourcing_rows', 'vader', 'tone_rows',
-           'shift_pairs', 'shift_rows', 'frame_figure', 'density_figure', 'shift_figure', 'labels_figure',
-           'sourcing_figure', 'framing_html', 'framing', 'framing_findings']
+__all__ = ['FRAME_COLUMNS', 'LOADED_COLUMNS', 'LABEL_COLUMNS', 'SOURCING_COLUMNS', 'TONE_COLUMNS', 'SHIFT_COLUMNS', 'FRAMING_CSS',
+           'FRAMING_TEMPLATE', 'FRAMING_TABLES', 'lexicon_dir', 'package_file', 'cue_regex', 'load_frames',
+           'frame_vectors', 'frame_rows', 'frame_profile', 'sentence_vectors', 'lexicons', 'loaded_in', 'loaded_rows',
+           'loaded_density', 'describing_words', 'premodifier', 'labels_in', 'label_rows', 'sourcing_rows', 'vader',
+           'tone_rows', 'shift_pairs', 'shift_rows', 'frame_figure', 'density_figure', 'shift_figure', 'labels_figure',
+           'sourcing_figure', 'marked_parts', 'framing_columns', 'framing_html', 'framing', 'version_findings',
+           'shift_findings', 'framing_findings']
 
 # %% ../nbs/02_framing.ipynb #c007
 def lexicon_dir() -> Path:
@@ -352,36 +354,67 @@ def sourcing_figure(sourcing: pd.DataFrame):
     ax.legend(fontsize=8, frameon=False, loc='lower right'); sns.despine(fig)
     return fig
 
-def _marked(text: str, spans) -> str:
-    "Escaped `text` with non-overlapping (start, end, css class, title) spans wrapped in <mark>."
+# %% ../nbs/02_framing.ipynb #c047a
+def marked_parts(text: str, # a sentence
+                 spans, # (start, end, css class, title) of the spans to highlight; overlapping ones are skipped
+                ) -> list[tuple]:
+    "`text` cut into (text, css class or None, title or None) parts, the spans highlighted."
     out, at = [], 0
     for a, b, cls, title in sorted(spans):
         if a < at: continue
-        out += [html.escape(text[at:a]), f'<mark class="{cls}" title="{html.escape(title)}">{html.escape(text[a:b])}</mark>']; at = b
-    return ''.join(out + [html.escape(text[at:])])
+        out += [(text[at:a], None, None), (text[a:b], cls, title)]; at = b
+    return [p for p in out + [(text[at:], None, None)] if p[0]]
 
-def framing_html(sents: pd.DataFrame, frames: pd.DataFrame, loaded: pd.DataFrame, docs: list) -> str:
-    "Self-contained report: every document with loaded terms and frame cues highlighted (all text escaped)."
-    fr = frames.groupby(['doc_id', 'sent_id']).apply(lambda g: list(zip(g.frame, g.cues)), include_groups=False).to_dict() if len(frames) else {}
+# %% ../nbs/02_framing.ipynb #c047d
+FRAMING_CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:1em}
+main{display:flex;gap:12px;overflow-x:auto;align-items:flex-start}
+section{flex:0 0 360px;border:1px solid #ddd;padding:6px}h2{font-size:1em;word-break:break-all}
+mark.loaded{background:#f8c4c4}mark.cue{background:#d9d2f0}
+.fr{font-size:.75em;color:#fff;background:#7a6bb0;border-radius:3px;padding:0 3px}"""
+
+FRAMING_TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Framing — newsstudy</title>
+<style>{{ css }}</style></head>
+<body><h1>Framing: loaded language and frame cues</h1>
+<p><mark class="loaded">loaded term</mark> <mark class="cue">frame cue</mark>
+<span class="fr">frame of the sentence</span> (hover for details)</p>
+<main>
+{% for d in docs %}<section><h2>{{ d.doc_id }}</h2>
+{% for p in d.sents %}<p>
+{%- for text, cls, title in p.parts %}{% if cls %}<mark class="{{ cls }}" title="{{ title }}">{{ text }}</mark>
+{%- else %}{{ text }}{% endif %}{% endfor %}
+{%- for f in p.frames %} <span class="fr">{{ f }}</span>{% endfor %}</p>
+{% endfor %}</section>
+{% endfor %}</main></body></html>
+"""
+
+# %% ../nbs/02_framing.ipynb #c047e
+def framing_columns(sents: pd.DataFrame, # sentences (doc_id, sent_id, text)
+                    frames: pd.DataFrame, # `frame_rows` of them
+                    loaded: pd.DataFrame, # `loaded_rows` of them
+                    docs: list, # the documents to show, in order
+                   ) -> list[dict]:
+    "Per document: its sentences as `marked_parts` (loaded terms and frame cues) and the frames of each."
+    fr = frames.groupby(['doc_id', 'sent_id']).frame.agg(list).to_dict() if len(frames) else {}
     lt = defaultdict(list)
-    for r in loaded.itertuples(): lt[(r.doc_id, r.sent_id)].append((r.start, r.end, 'loaded', f'{r.category} ({r.lexicon})'))
+    for r in loaded.itertuples():
+        lt[(r.doc_id, r.sent_id)].append((r.start, r.end, 'loaded', f'{r.category} ({r.lexicon})'))
     pats = dict(zip(load_frames().frame, load_frames().pattern))
-    cols = []
-    for d in docs:
-        ps = []
-        for s, t in zip(sents.sent_id[sents.doc_id == d], sents.text[sents.doc_id == d]):
-            spans = list(lt[(d, s)])
-            for f, cues in fr.get((d, s), []):
-                spans += [(m.start(), m.end(), 'cue', f'cue of the {f} frame') for m in pats[f].finditer(t)]
-            tags = ' '.join(f'<span class="fr">{html.escape(f)}</span>' for f, _ in fr.get((d, s), []))
-            ps.append(f'<p>{_marked(t, spans)} {tags}</p>')
-        cols.append(f'<section><h2>{html.escape(d)}</h2>{"".join(ps)}</section>')
-    css = ('body{font:14px/1.45 system-ui,sans-serif;margin:1em}main{display:flex;gap:12px;overflow-x:auto;align-items:flex-start}'
-           'section{flex:0 0 360px;border:1px solid #ddd;padding:6px}h2{font-size:1em;word-break:break-all}'
-           'mark.loaded{background:#f8c4c4}mark.cue{background:#d9d2f0}.fr{font-size:.75em;color:#fff;background:#7a6bb0;border-radius:3px;padding:0 3px}')
-    legend = '<p><mark class="loaded">loaded term</mark> <mark class="cue">frame cue</mark> <span class="fr">frame of the sentence</span> (hover for details)</p>'
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Framing — newsstudy</title><style>{css}</style></head>'
-            f'<body><h1>Framing: loaded language and frame cues</h1>{legend}<main>{"".join(cols)}</main></body></html>')
+    def sentence(d, s, t):
+        cues = [(m.start(), m.end(), 'cue', f'cue of the {f} frame')
+                for f in fr.get((d, s), []) for m in pats[f].finditer(t)]
+        return dict(parts=marked_parts(t, lt[(d, s)] + cues), frames=fr.get((d, s), []))
+    by_doc = {d: g for d, g in sents.groupby('doc_id', sort=False)}
+    rows = lambda d: zip(by_doc[d].sent_id, by_doc[d].text) if d in by_doc else []
+    return [dict(doc_id=d, sents=[sentence(d, s, t) for s, t in rows(d)]) for d in docs]
+
+# %% ../nbs/02_framing.ipynb #c047f
+def framing_html(sents: pd.DataFrame, # sentences (doc_id, sent_id, text)
+                 frames: pd.DataFrame, # `frame_rows` of them
+                 loaded: pd.DataFrame, # `loaded_rows` of them
+                 docs: list, # the documents to show, in order
+                ) -> str:
+    "Self-contained report: every document with loaded terms and frame cues highlighted, by `FRAMING_TEMPLATE`."
+    return template(FRAMING_TEMPLATE).render(css=Markup(FRAMING_CSS), docs=framing_columns(sents, frames, loaded, docs))
 
 # %% ../nbs/02_framing.ipynb #c049
 FRAMING_TABLES = ['frames', 'frame_profile', 'loaded_terms', 'loaded_density', 'actor_labels', 'sourcing', 'tone', 'framing_shift']
@@ -403,21 +436,37 @@ def framing(tables: dict, stories: pd.DataFrame, embeddings: pd.DataFrame | None
     return out
 
 # %% ../nbs/02_framing.ipynb #c059
-def framing_findings(result: dict) -> str:
-    "Markdown summary of the framing tables, every number computed from them."
-    lines = []
+def version_findings(result: dict, # the framing tables
+                    ) -> list[str]:
+    "One Markdown line per version: its two main frames, loaded terms, tone and sources (values escaped)."
     top = result['frame_profile'].sort_values('share', ascending=False).groupby('doc_id').head(2)
+    dn, tone = result['loaded_density'].set_index('doc_id'), result['tone']
+    doc_tone = tone[tone.level == 'document'].drop_duplicates('doc_id').set_index('doc_id').tone
+    lines = []
     for d, g in top.groupby('doc_id', sort=False):
-        dn = result['loaded_density'].set_index('doc_id')
-        tone = result['tone'][(result['tone'].level == 'document') & (result['tone'].doc_id == d)].tone
         src = result['sourcing'][result['sourcing'].doc_id == d]
-        lines.append(f'- `{d}`: mostly {" and ".join(f"{f} ({s:.0%})" for f, s in zip(g.frame, g.share))}; '
-                     f'{dn.terms.get(d, 0)} loaded terms ({dn.per_1000.get(d, 0):.1f} per 1,000 words); tone {tone.iloc[0] if len(tone) else float("nan"):+.2f}; '
-                     f'{len(src)} sources ({", ".join(f"{n} {k}" for k, n in src.kind.value_counts().items())}).')
-    sh = result['framing_shift']
-    for (d, v), g in sh.groupby(['doc_id', 'vs_doc'], sort=False):
-        lab = g[(g.feature == 'label') & (g.delta > 0)].item.head(3).tolist()
-        drop = g[(g.feature == 'source') & (g.delta < 0)].item.head(3).tolist()
-        lines.append(f'- `{d}` against `{v}`: {len(g)} shifts' + (f'; adds labels {", ".join(lab)}' if lab else '') +
-                     (f'; drops sources {", ".join(drop)}' if drop else '') + '.')
-    return '\n'.join(lines)
+        frames = ' and '.join(f'{md_text(f)} ({s:.0%})' for f, s in zip(g.frame, g.share))
+        kinds = ', '.join(f'{n} {md_text(k)}' for k, n in src.kind.value_counts().items())
+        loaded = f'{dn.terms.get(d, 0)} loaded terms ({dn.per_1000.get(d, 0):.1f} per 1,000 words)'
+        lines.append(f'- {md_code(d)}: mostly {frames}; {loaded}; tone {doc_tone.get(d, float("nan")):+.2f}; '
+                     f'{len(src)} sources ({kinds}).')
+    return lines
+
+# %% ../nbs/02_framing.ipynb #c059a
+def shift_findings(result: dict, # the framing tables
+                  ) -> list[str]:
+    "One Markdown line per compared pair of versions: how many shifts, labels added, sources dropped (values escaped)."
+    lines = []
+    for (d, v), g in result['framing_shift'].groupby(['doc_id', 'vs_doc'], sort=False):
+        lab = g[(g.feature == 'label') & (g.delta > 0)].item.head(3).map(md_text).tolist()
+        drop = g[(g.feature == 'source') & (g.delta < 0)].item.head(3).map(md_text).tolist()
+        adds = f'; adds labels {", ".join(lab)}' if lab else ''
+        drops = f'; drops sources {", ".join(drop)}' if drop else ''
+        lines.append(f'- {md_code(d)} against {md_code(v)}: {len(g)} shifts{adds}{drops}.')
+    return lines
+
+# %% ../nbs/02_framing.ipynb #c059b
+def framing_findings(result: dict, # the framing tables
+                    ) -> str:
+    "Markdown summary of the framing tables, every number computed from them (`version_findings`, `shift_findings`)."
+    return '\n'.join(version_findings(result) + shift_findings(result))

@@ -15,13 +15,14 @@ import newsstudy
 from . import __version__
 
 # %% auto #0
-__all__ = ['CHECKOUT_HINT', 'RESERVED', 'LIMITS', 'KINDS', 'FINDINGS', 'README_NOTE', 'lazy_module', 'StudyError', 'RunFailed',
-           'os_error', 'nbs_path', 'param_cell', 'has_parameters', 'stage_notebooks', 'declared_params', 'param_type',
-           'stage_params', 'parse_value', 'as_type', 'check_param', 'check_params', 'md_table', 'params_markdown',
-           'corpus_folder', 'check_corpus', 'input_checksums', 'is_results', 'check_out', 'pid_alive', 'temp_prefix',
-           'temp_pid', 'stale_temps', 'clean_stale', 'swap_in', 'StageError', 'run_stage', 'docs_url', 'page_name',
-           'export_findings', 'readme_text', 'write_readme', 'default_corpus', 'prepare_run', 'run_record',
-           'write_record', 'make_temp', 'run_stages', 'keep_failed', 'run_study', 'build_site', 'run_command', 'main']
+__all__ = ['CHECKOUT_HINT', 'RESERVED', 'LIMITS', 'KINDS', 'FINDINGS', 'FINDINGS_PAGE', 'README_NOTE', 'lazy_module',
+           'StudyError', 'RunFailed', 'os_error', 'nbs_path', 'param_cell', 'has_parameters', 'stage_notebooks',
+           'declared_params', 'param_type', 'stage_params', 'parse_value', 'as_type', 'check_param', 'check_params',
+           'md_table', 'params_markdown', 'corpus_folder', 'check_corpus', 'input_checksums', 'is_results', 'check_out',
+           'pid_alive', 'temp_prefix', 'temp_pid', 'stale_temps', 'clean_stale', 'swap_in', 'StageError', 'run_stage',
+           'docs_url', 'page_name', 'export_findings', 'readme_text', 'write_readme', 'default_corpus', 'prepare_run',
+           'run_record', 'write_record', 'make_temp', 'run_stages', 'keep_failed', 'run_study', 'build_site',
+           'run_command', 'main']
 
 # %% ../nbs/90_run.ipynb #c046
 def lazy_module(name: str, # a top-level module, e.g. 'pandas'
@@ -181,20 +182,25 @@ def check_params(params: dict, # name -> value (text from the command line, or P
     return {k: check_param(k, v, known[k]['type']) for k, v in params.items()}
 
 # %% ../nbs/90_run.ipynb #c013
-def md_table(df) -> str:
-    "A DataFrame as a GitHub-flavoured Markdown table (cells escaped, missing values blank)."
-    def cell(v):
+def md_table(df, # the table to show
+             markdown=(), # columns whose cells are Markdown written by the code (e.g. code spans): not escaped
+            ) -> str:
+    "A DataFrame as a GitHub-flavoured Markdown table: cells escaped as text by `compare.md_text`, missing values blank."
+    from newsstudy.compare import md_text  # (the one escaping of values put into Markdown)
+    def cell(v, col):
         try: missing = bool(pd.isna(v))
         except (TypeError, ValueError): missing = False
-        return '' if missing or v is None else str(v).replace('|', '\\|').replace('\n', ' ')
-    head = '| ' + ' | '.join(map(str, df.columns)) + ' |\n|' + '---|' * len(df.columns)
-    return '\n'.join([head] + ['| ' + ' | '.join(cell(v) for v in r) + ' |' for r in df.itertuples(index=False)])
+        if missing or v is None: return ''
+        return str(v).replace('|', '\\|').replace('\n', ' ') if col in markdown else md_text(v)
+    head = '| ' + ' | '.join(map(md_text, df.columns)) + ' |\n|' + '---|' * len(df.columns)
+    rows = ['| ' + ' | '.join(cell(v, c) for c, v in zip(df.columns, r)) + ' |' for r in df.itertuples(index=False)]
+    return '\n'.join([head] + rows)
 
 def params_markdown(stages) -> str:
     "Markdown table of the parameters declared by `stages`: name, default, meaning (and stages, for several)."
     rows = [dict(parameter=f'`{k}`', default=f"`{p['default']}`", **({'stages': ', '.join(n.removesuffix('.ipynb') for n in p['notebooks'])} if len(stages) > 1 else {}),
                  meaning=p['help']) for k, p in stage_params(stages).items()]
-    return md_table(pd.DataFrame(rows))
+    return md_table(pd.DataFrame(rows), markdown=('parameter', 'default', 'meaning'))
 
 # %% ../nbs/90_run.ipynb #c017
 def corpus_folder(corpus, # the --corpus argument
@@ -360,20 +366,37 @@ def _param_cell(c) -> bool:
     "Is `c` a parameters cell (the notebook's own or papermill's injected one)? Pages and the README leave them out."
     return bool({'parameters', 'injected-parameters'} & set(c.metadata.get('tags', [])))
 
-def export_findings(executed, dest, pages=None) -> Path:
-    "Write executed findings notebook `executed` as one self-contained HTML page `dest`; notebook links go to `pages`."
+FINDINGS_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }} — findings</title>
+<link rel="icon" href="data:,">
+<style>{{ css }}</style></head>
+<body><main>
+{{ body }}
+</main></body></html>
+"""
+
+def export_findings(executed, # the executed findings notebook
+                    dest, # the page to write (OUT/report/index.html)
+                    pages=None, # where links to other notebooks point (default: the documentation site)
+                   ) -> Path:
+    "Write executed findings notebook `executed` as one self-contained HTML page `dest` (the `FINDINGS_PAGE` template)."
+    import html
+    from markupsafe import Markup
     from nbconvert import HTMLExporter
+    from newsstudy.compare import template  # (the study's one HTML path)
     nb = nbformat.read(executed, as_version=4)
     nb.cells = [c for c in nb.cells if not _param_cell(c)]
     for c in nb.cells:
         if c.cell_type == 'code': c.outputs = [o for o in c.outputs if o.output_type != 'stream']
     body, _ = HTMLExporter(template_name='basic', exclude_input=True, exclude_input_prompt=True,
-                           exclude_output_prompt=True).from_notebook_node(nb)
+                           exclude_output_prompt=True).from_notebook_node(nb)  # (its `sanitize_html` mangles headings and tables)
     body = body.replace('href="report/', 'href="')
     body = re.sub(r'href="([\w.-]+)\.ipynb', lambda m: _page_link(m, docs_url() if pages is None else pages), body)
     h1 = re.search(r'<h1[^>]*>(.*?)<', body)
-    page = (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-            f'<title>{h1.group(1) if h1 else "Findings"} — findings</title>\n<link rel="icon" href="data:,">\n<style>{_CSS}</style></head>\n<body><main>\n{body}\n</main></body></html>\n')
+    title = html.unescape(h1.group(1)) if h1 else 'Findings'  # (text again; the template escapes it)
+    page = template(FINDINGS_PAGE).render(title=title, css=Markup(_CSS), body=Markup(body))
     return _atomic(Path(dest), lambda p: Path(p).write_text(page, encoding='utf-8'))
 
 # %% ../nbs/90_run.ipynb #c027
