@@ -6,7 +6,7 @@ Docs: https://newsstudy.github.io/newsstudy/run.html.md"""
 
 # %% ../nbs/90_run.ipynb #c003
 from __future__ import annotations
-import argparse, ast, importlib.util, io, json, math, os, platform, re, shutil, subprocess, sys, tempfile, time, tokenize
+import argparse, ast, importlib, io, json, math, os, platform, re, shutil, subprocess, sys, tempfile, time, tokenize
 from datetime import datetime, timezone
 from importlib.metadata import version as _pkg_version, PackageNotFoundError
 from pathlib import Path
@@ -15,28 +15,24 @@ import newsstudy
 from . import __version__
 
 # %% auto #0
-__all__ = ['CHECKOUT_HINT', 'RESERVED', 'LIMITS', 'KINDS', 'FINDINGS', 'FINDINGS_PAGE', 'README_NOTE', 'lazy_module',
-           'StudyError', 'RunFailed', 'os_error', 'nbs_path', 'param_cell', 'has_parameters', 'stage_notebooks',
-           'declared_params', 'param_type', 'stage_params', 'parse_value', 'as_type', 'check_param', 'check_params',
-           'md_table', 'params_markdown', 'corpus_folder', 'check_corpus', 'input_checksums', 'is_results', 'check_out',
+__all__ = ['CHECKOUT_HINT', 'RESERVED', 'LIMITS', 'KINDS', 'FINDINGS', 'FINDINGS_PAGE', 'README_NOTE', 'LazyModule', 'StudyError',
+           'RunFailed', 'os_error', 'nbs_path', 'param_cell', 'has_parameters', 'stage_notebooks', 'declared_params',
+           'param_type', 'stage_params', 'parse_value', 'as_type', 'check_param', 'check_params', 'md_table',
+           'params_markdown', 'corpus_folder', 'check_corpus', 'input_checksums', 'is_results', 'check_out',
            'pid_alive', 'temp_prefix', 'temp_pid', 'stale_temps', 'clean_stale', 'swap_in', 'StageError', 'run_stage',
            'docs_url', 'page_name', 'export_findings', 'readme_text', 'write_readme', 'default_corpus', 'prepare_run',
            'run_record', 'write_record', 'make_temp', 'run_stages', 'keep_failed', 'run_study', 'build_site',
            'run_command', 'main']
 
 # %% ../nbs/90_run.ipynb #c046
-def lazy_module(name: str, # a top-level module, e.g. 'pandas'
-               ):
-    "Module `name`, its code executed at the first attribute access (already imported: the module itself)."
-    if name in sys.modules: return sys.modules[name]
-    spec = importlib.util.find_spec(name)
-    spec.loader = importlib.util.LazyLoader(spec.loader)
-    mod = sys.modules[name] = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+class LazyModule:
+    "Stands for the module `name`: imports it (an ordinary import) at the first attribute access."
+    def __init__(self, name: str): self._name = name
+    def __getattr__(self, attr): return getattr(importlib.import_module(self._name), attr)
+    def __repr__(self): return f'<module {self._name!r}, imported on first use>'
 
 # %% ../nbs/90_run.ipynb #c123
-pd, nbformat, pm = lazy_module('pandas'), lazy_module('nbformat'), lazy_module('papermill')
+pd, nbformat, pm = LazyModule('pandas'), LazyModule('nbformat'), LazyModule('papermill')
 
 # %% ../nbs/90_run.ipynb #c047
 def _atomic(target: Path, write) -> Path:
