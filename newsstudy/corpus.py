@@ -135,7 +135,8 @@ def manifest_missing(folder) -> list[str]:
     "Files that `folder`'s MANIFEST.csv lists but that are not in the folder (they become `problems` rows)."
     m = read_manifest(folder)
     if m is None: return []
-    return [f for f in m.file.astype(str) if not os.path.lexists(Path(folder)/f) or os.path.normpath(f).startswith('..')]
+    outside = lambda f: os.path.isabs(f) or os.path.normpath(f).split(os.sep)[0] == '..'  # never looked up outside the folder
+    return [f for f in m.file.astype(str) if outside(f) or not os.path.lexists(Path(folder)/f)]
 
 # %% ../nbs/00_corpus.ipynb #h017
 def verify_manifest(folder) -> int:
