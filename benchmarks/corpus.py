@@ -71,7 +71,7 @@ def large_text(name: str) -> tuple[str, str]:
                                        for k in range(6)) + '\n\n' for i in range(0, n // 95, 6))
     if name == 'long_text': return 'long.txt', prose(1_200_000)
     if name == 'short_lines': return 'lines.txt', ''.join(f'{w}\n' for w in ['ab', 'cd', 'ef', 'gh'] * 5000)
-    if name == 'one_line': return 'line.txt', ' '.join(['talks', 'resume', 'in', 'geneva', 'next', 'week'] * 25_000)
+    if name == 'one_line': return 'line.txt', ' '.join(['talks', 'resume', 'in', 'geneva', 'next', 'week'] * 27_300)
     body = ''.join(f'<p>{p}</p>' for p in prose(1_100_000).split('\n\n') if p)
     return 'long.html', f'<html><head><title>Long page</title></head><body><article>{body}</article></body></html>'
 
