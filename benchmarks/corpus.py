@@ -2,9 +2,12 @@
 
     .venv/bin/python benchmarks/corpus.py            # 1,000 and 10,000 documents
     .venv/bin/python benchmarks/corpus.py 200 2000   # other sizes
+    .venv/bin/python benchmarks/corpus.py --large    # one-document corpora that once were quadratic or crashed
 
 Each size runs in its own process, so its peak RSS is its own. Prints documents/s, MB/s, peak RSS, and the
-time the spaCy model took to load (included in the totals: it is paid once per run).
+time the spaCy model took to load (included in the totals: it is paid once per run). `--large` times the hostile
+inputs of issue 11 (a text over spaCy's 1,000,000 characters, 20,000 short lines, a 900 kB line without
+punctuation, a 1.1 MB HTML page), model load excluded.
 """
 import os
 os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')  # as `newsstudy run` sets it for its kernels (before numpy loads)
@@ -62,8 +65,40 @@ def one(n: int):
           f'{len(tables["sentences"]):,} sentences', flush=True)
 
 
+def large_text(name: str) -> tuple[str, str]:
+    "(file name, content) of one large input."
+    prose = lambda n: ''.join(' '.join(f'Officials said on Monday that talks number {i + k} with "the other side" would resume in Geneva.'
+                                       for k in range(6)) + '\n\n' for i in range(0, n // 95, 6))
+    if name == 'long_text': return 'long.txt', prose(1_200_000)
+    if name == 'short_lines': return 'lines.txt', ''.join(f'{w}\n' for w in ['ab', 'cd', 'ef', 'gh'] * 5000)
+    if name == 'one_line': return 'line.txt', ' '.join(['talks', 'resume', 'in', 'geneva', 'next', 'week'] * 27_300)
+    body = ''.join(f'<p>{p}</p>' for p in prose(1_100_000).split('\n\n') if p)
+    return 'long.html', f'<html><head><title>Long page</title></head><body><article>{body}</article></body></html>'
+
+
+def large(name: str):
+    from newsstudy.corpus import parse_corpus, load_nlp
+    load_nlp()
+    with tempfile.TemporaryDirectory() as d:
+        fn, text = large_text(name)
+        Path(d, fn).write_text(text, encoding='utf-8')
+        t0 = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore')
+            tables = parse_corpus(d)
+        secs = time.perf_counter() - t0
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f'{name:>12}  {len(text) / 1e6:5.2f} M chars  {secs:7.1f} s  peak RSS {rss:5.0f} MB  '
+          f'{len(tables["sentences"]):,} sentences', flush=True)
+
+
 if __name__ == '__main__':
     if sys.argv[1:2] == ['--one']: one(int(sys.argv[2]))
+    elif sys.argv[1:2] == ['--large-one']: large(sys.argv[2])
+    elif sys.argv[1:2] == ['--large']:
+        print('corpus stage: large single documents (parse time, model load excluded)')
+        for name in ('long_text', 'long_html', 'short_lines', 'one_line'):
+            subprocess.run([sys.executable, __file__, '--large-one', name], check=True)
     else:
         print('corpus stage: parse_corpus on synthetic corpora (perturbed seeds)')
         for n in [int(a) for a in sys.argv[1:]] or [1000, 10000]:

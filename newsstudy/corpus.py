@@ -135,7 +135,8 @@ def manifest_missing(folder) -> list[str]:
     "Files that `folder`'s MANIFEST.csv lists but that are not in the folder (they become `problems` rows)."
     m = read_manifest(folder)
     if m is None: return []
-    return [f for f in m.file.astype(str) if not os.path.lexists(Path(folder)/f) or os.path.normpath(f).startswith('..')]
+    outside = lambda f: os.path.isabs(f) or os.path.normpath(f).split(os.sep)[0] == '..'  # never looked up outside the folder
+    return [f for f in m.file.astype(str) if outside(f) or not os.path.lexists(Path(folder)/f)]
 
 # %% ../nbs/00_corpus.ipynb #h017
 def verify_manifest(folder) -> int:
@@ -1214,7 +1215,7 @@ def _domain_source(spans) -> str | None:
     return None
 
 # %% ../nbs/00_corpus.ipynb #h055
-MAX_CHUNK = 20_000  # characters the NLP reads at once; a longer text is parsed in chunks (cut at line or sentence ends)
+MAX_CHUNK = 10_000  # characters the NLP reads at once; a longer text is parsed in chunks (cut at line or sentence ends)
 _CUTS = [re.compile(r'\n+'), re.compile(r'[.!?]["”’)\]]*[ ]+'), re.compile(r'[ ]+')]
 
 def _cut(text: str, a: int, limit: int) -> int:
@@ -1225,9 +1226,9 @@ def _cut(text: str, a: int, limit: int) -> int:
         if last is not None: return last.end()
     return limit
 
-def chunk_spans(text: str, size: int = MAX_CHUNK) -> list[tuple[int, int]]:
-    "Consecutive `(start, end)` spans that cover `text`, each of at most `size` characters."
-    spans, a = [], 0
+def chunk_spans(text: str, size: int | None = None) -> list[tuple[int, int]]:
+    "Consecutive `(start, end)` spans that cover `text`, each of at most `size` characters (default `MAX_CHUNK`)."
+    spans, a, size = [], 0, size or MAX_CHUNK
     while len(text) - a > size:
         b = _cut(text, a, a + size); spans.append((a, b)); a = b
     return spans + [(a, len(text))]

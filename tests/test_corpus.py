@@ -1,5 +1,5 @@
 """The corpus stage on generated corpora: JSON and HTML input, bad input, and the coverage property."""
-import json, random, re, string, tempfile, warnings
+import json, random, re, string, subprocess, sys, tempfile, warnings
 from pathlib import Path
 
 import pandas as pd
@@ -127,3 +127,12 @@ def test_every_character_is_accounted_for(texts):
         starts, ends = g.start.tolist(), g.end.tolist()
         assert starts == sorted(starts) and all(e <= s2 for e, s2 in zip(ends, starts[1:])), 'sentences do not overlap'
         assert g.sent_id.tolist() == list(range(len(g)))
+
+
+def test_import_is_light():
+    "The CLI imports `newsstudy.corpus` for its fast checks: no NLP or plotting stack may load with it."
+    code = ("import sys, newsstudy.corpus as c; c.verify_manifest, c.corpus_files, c.sha256, c._atomic; "
+            "print(sorted(m for m in ('spacy', 'thinc', 'torch', 'matplotlib', 'seaborn', 'trafilatura', 'warcio', 'py3langid') if m in sys.modules))")
+    r = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == '[]', r.stdout
