@@ -181,7 +181,7 @@ def check_params(params: dict, # name -> value (text from the command line, or P
 def md_table(df, # the table to show
              markdown=(), # columns whose cells are Markdown written by the code (e.g. code spans): not escaped
             ) -> str:
-    "A DataFrame as a GitHub-flavoured Markdown table: cells escaped as text by `compare.md_text`, missing values blank."
+    "A DataFrame as a GitHub-flavoured Markdown table: cells escaped by `compare.md_text`, missing values blank."
     from newsstudy.compare import md_text  # (the one escaping of values put into Markdown)
     def cell(v, col):
         try: missing = bool(pd.isna(v))
@@ -386,8 +386,9 @@ def export_findings(executed, # the executed findings notebook
     nb.cells = [c for c in nb.cells if not _param_cell(c)]
     for c in nb.cells:
         if c.cell_type == 'code': c.outputs = [o for o in c.outputs if o.output_type != 'stream']
+    # (values from the data are escaped in the notebook's Markdown; nbconvert's `sanitize_html` mangles headings and tables)
     body, _ = HTMLExporter(template_name='basic', exclude_input=True, exclude_input_prompt=True,
-                           exclude_output_prompt=True).from_notebook_node(nb)  # (its `sanitize_html` mangles headings and tables)
+                           exclude_output_prompt=True).from_notebook_node(nb)
     body = body.replace('href="report/', 'href="')
     body = re.sub(r'href="([\w.-]+)\.ipynb', lambda m: _page_link(m, docs_url() if pages is None else pages), body)
     h1 = re.search(r'<h1[^>]*>(.*?)<', body)
