@@ -67,7 +67,7 @@ def test_missing_corpus_is_refused(tmp_path):
 
 def test_empty_corpus_is_refused(tmp_path):
     corpus = tmp_path/'empty'; corpus.mkdir()
-    (corpus/'notes.csv').write_text('not,an,article\n')
+    (corpus/'notes.md').write_text('# not an article format\n')
     r = newsstudy('run', '--corpus', corpus, '--out', tmp_path/'out')
     _one_line_error(r, 'no article files')
     assert sorted(p.name for p in tmp_path.iterdir()) == ['empty']
