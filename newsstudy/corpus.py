@@ -52,12 +52,14 @@ def printable(name: str) -> str:
     return os.fsencode(name).decode('utf-8', 'backslashreplace')
 
 # %% ../nbs/00_corpus.ipynb #h005
-_KINDS = [(stat.S_ISFIFO, 'FIFO'), (stat.S_ISSOCK, 'socket'), (stat.S_ISCHR, 'character device'), (stat.S_ISBLK, 'block device'),
-          (stat.S_ISDIR, 'folder')]
+_KINDS = [(stat.S_ISFIFO, 'FIFO'), (stat.S_ISSOCK, 'socket'), (stat.S_ISCHR, 'character device'),
+          (stat.S_ISBLK, 'block device'), (stat.S_ISDIR, 'folder')]
 
 def _inside(path: str, root: str) -> bool: return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
-def entry_status(path, root: str) -> tuple[str, str] | None:
+def entry_status(path, # a file entry of the corpus folder (never opened)
+                 root: str, # the corpus folder, resolved (`os.path.realpath`)
+                ) -> tuple[str, str] | None:
     "Why the file entry at `path` is not read, as (reason, detail); None for a regular file inside `root` (resolved)."
     try: st = os.stat(path)  # follows symlinks but never opens the entry
     except OSError as e:
@@ -70,7 +72,9 @@ def entry_status(path, root: str) -> tuple[str, str] | None:
     return None
 
 # %% ../nbs/00_corpus.ipynb #h008
-def folder_status(path, root: str) -> tuple[str, str] | None:
+def folder_status(path, # a sub-folder entry of the corpus folder
+                  root: str, # the corpus folder, resolved (`os.path.realpath`)
+                 ) -> tuple[str, str] | None:
     "Why the sub-folder entry at `path` is not searched, as (reason, detail); None for a plain folder."
     if Path(path).name.startswith('.'): return 'skipped', 'hidden folder: not searched'
     if not os.path.islink(path): return None
@@ -83,7 +87,12 @@ def _not_read(rel: str, reason: str, detail: str, doc_id=None, kept: bool = Fals
     "A `problems` row."
     return dict(path=printable(rel), doc_id=doc_id, reason=reason, detail=detail, kept=kept)
 
-def scan_corpus(folder, exts=ARTICLE_EXTS) -> tuple[list[Path], list[dict]]:
+def _failure(e: Exception) -> str: return f'{type(e).__name__}: {str(e)[:300]}'  # an unexpected exception, for `detail`
+
+# %% ../nbs/00_corpus.ipynb #h081
+def scan_corpus(folder, # the corpus folder
+                exts=ARTICLE_EXTS, # file endings read as articles
+               ) -> tuple[list[Path], list[dict]]:
     "Article files below `folder`, sorted by relative path, and `problems` rows for the entries that are not read."
     folder = Path(folder)
     if not folder.is_dir(): raise FileNotFoundError(f"corpus folder not found: {folder}")
@@ -135,7 +144,7 @@ def manifest_missing(folder) -> list[str]:
     "Files that `folder`'s MANIFEST.csv lists but that are not in the folder (they become `problems` rows)."
     m = read_manifest(folder)
     if m is None: return []
-    outside = lambda f: os.path.isabs(f) or os.path.normpath(f).split(os.sep)[0] == '..'  # never looked up outside the folder
+    outside = lambda f: os.path.isabs(f) or os.path.normpath(f).split(os.sep)[0] == '..'  # never looked up
     return [f for f in m.file.astype(str) if outside(f) or not os.path.lexists(Path(folder)/f)]
 
 # %% ../nbs/00_corpus.ipynb #h017
@@ -175,7 +184,9 @@ def utf16_guess(raw: bytes) -> str | None:
     return None
 
 # %% ../nbs/00_corpus.ipynb #h020
-_NON_WESTERN = re.compile(r'(?![A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u00aa\u00ba\u00b5])[^\W\d_]')
+_WESTERN_LETTERS = (r'A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff'  # Latin-1 letters (not × ÷)
+                    r'\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u00aa\u00ba\u00b5')  # and Windows-1252's own
+_NON_WESTERN = re.compile(rf'(?![{_WESTERN_LETTERS}])[^\W\d_]')  # a letter that Windows-1252 does not have
 
 def western(text: str) -> bool:
     "Are all the letters of `text` ASCII or letters of Windows-1252 (Western European)?"
@@ -183,7 +194,7 @@ def western(text: str) -> bool:
 
 # %% ../nbs/00_corpus.ipynb #h022
 def legacy_decode(raw: bytes) -> tuple[str, list[str]]:
-    "Text of `raw` (not UTF-8) in the legacy encoding charset-normalizer finds, Windows-1252 preferred for Western text."
+    "Text of `raw` (not UTF-8) in the legacy encoding charset-normalizer finds; Windows-1252 for Western text."
     from charset_normalizer import from_bytes
     matches = list(from_bytes(raw))
     if not matches or matches[0].chaos > 0.3: raise BadInput('undecodable', 'undecodable bytes: not UTF-8 and no legacy encoding fits')
@@ -202,16 +213,20 @@ def _no_nul(text: str) -> str:
     if (i := text.find('\x00')) >= 0: raise BadInput('binary', f'binary file (NUL character at offset {i:,})')
     return text
 
+# %% ../nbs/00_corpus.ipynb #h082
 def decode(raw: bytes) -> tuple[str, list[str]]:
     "Text of `raw` and warnings: UTF-8 (BOM honoured), UTF-16 without BOM, else a detected legacy encoding."
     try:
         for bom, enc in _BOMS:
             if raw.startswith(bom): return _no_nul(raw.decode(enc)), []
-        if (enc := utf16_guess(raw)): return _no_nul(raw.decode(enc)), [f'decoded as {enc} (no byte-order mark; detected)']
+        if (enc := utf16_guess(raw)):
+            return _no_nul(raw.decode(enc)), [f'decoded as {enc} (no byte-order mark; detected)']
     except UnicodeDecodeError: pass  # not what the BOM or the NUL pattern promised: treated as any other bytes
     head = raw[:8192]
-    if sum(b < 9 or 13 < b < 32 for b in head) > 0.05 * len(head): raise BadInput('binary', 'binary file (control bytes)')
-    if (i := raw.find(b'\x00')) >= 0: raise BadInput('binary', f'binary file (NUL byte at offset {i:,})')  # anywhere, not only in 8 KiB
+    if sum(b < 9 or 13 < b < 32 for b in head) > 0.05 * len(head):
+        raise BadInput('binary', 'binary file (control bytes)')
+    if (i := raw.find(b'\x00')) >= 0:  # anywhere, not only in the first 8 KiB
+        raise BadInput('binary', f'binary file (NUL byte at offset {i:,})')
     try: return raw.decode('utf-8'), []
     except UnicodeDecodeError: return legacy_decode(raw)
 
@@ -320,13 +335,16 @@ def html_record(html: str) -> dict:
                 url=_scalar(doc.url), author=_scalar(doc.author), story_key=None, id=None)
 
 # %% ../nbs/00_corpus.ipynb #c024
-def read_bytes(path, max_bytes: int = 5_000_000) -> bytes:
-    "The bytes of the regular file at `path`; `BadInput` when it is not a regular file, larger than `max_bytes` or empty."
+def read_bytes(path, # a corpus file
+               max_bytes: int = 5_000_000, # a larger file is refused (`too_large`) without being read
+              ) -> bytes:
+    "The bytes of the regular file at `path`; `BadInput` when it is not a regular file, too large or empty."
     fd = os.open(path, os.O_RDONLY | getattr(os, 'O_NONBLOCK', 0))  # opening a FIFO this way does not block
     with os.fdopen(fd, 'rb') as f:
         st = os.fstat(f.fileno())
         if not stat.S_ISREG(st.st_mode): raise BadInput('skipped', 'not a regular file')
-        if st.st_size > max_bytes: raise BadInput('too_large', f'file too large: {st.st_size:,} bytes > max_bytes={max_bytes:,}')
+        if st.st_size > max_bytes:
+            raise BadInput('too_large', f'file too large: {st.st_size:,} bytes > max_bytes={max_bytes:,}')
         raw = f.read(max_bytes + 1)  # a file that grew since: still never more than max_bytes in memory
     if len(raw) > max_bytes: raise BadInput('too_large', f'file too large: over max_bytes={max_bytes:,}')
     if not raw.strip(): raise BadInput('empty', 'empty file')
@@ -350,12 +368,14 @@ def json_items(text: str, stem: str) -> list[tuple[str, object]]:
     "(doc_id, record) pairs of a `.json` file: one object, a list of objects, or an object holding such a list."
     data = load_json(text)
     if isinstance(data, dict):
-        inner = next((data[k] for k in ('articles', 'records', 'items', 'data', 'documents') if isinstance(data.get(k), list)), None)
+        keys = ('articles', 'records', 'items', 'data', 'documents')
+        inner = next((data[k] for k in keys if isinstance(data.get(k), list)), None)
         data = inner if inner is not None else [data]
     if not isinstance(data, list): raise BadInput('malformed_json', 'JSON is neither an object nor a list of objects')
     if not data: raise BadInput('no_text', 'JSON holds no records')
     return [(stem if len(data) == 1 else f'{stem}-{i}', x) for i, x in enumerate(data)]
 
+# %% ../nbs/00_corpus.ipynb #h074
 def jsonl_items(text: str, stem: str) -> list[tuple[str, object]]:
     "(doc_id, record or `BadInput`) pairs of a `.jsonl` file, one per non-blank line."
     out = []
@@ -366,30 +386,45 @@ def jsonl_items(text: str, stem: str) -> list[tuple[str, object]]:
     return out
 
 # %% ../nbs/00_corpus.ipynb #h035
-def make_record(doc_id: str, path: str, fmt: str, text: str, meta: dict, warns: list) -> Record:
+def make_record(doc_id: str, path: str, # the record's id, and its file relative to the corpus folder
+                fmt: str, text: str, meta: dict, # `format`, the text as read, the metadata found
+                warns: list, # warnings of reading the file
+               ) -> Record:
     "A `Record` of `text` (mojibake repaired); `BadInput` when the text has no word (no letter or digit)."
     body, w2 = repair(text)
-    if not re.search(r'[^\W_]', body): raise BadInput('no_text', 'no words in the text (a document needs at least one word)')
+    if not re.search(r'[^\W_]', body):
+        raise BadInput('no_text', 'no words in the text (a document needs at least one word)')
     return Record(doc_id, path, fmt, body, meta, warns + w2)
 
-def json_records(items, path: str, fmt: str, fields: dict, warns: list, max_chars: int | None = None) -> tuple[list[Record], list[dict]]:
-    "Records of the `(doc_id, record)` items of a JSON file or table, and problems (doc_id, reason, detail) for the failed ones."
+# %% ../nbs/00_corpus.ipynb #h075
+def json_records(items, # (doc_id, dict or `BadInput`) pairs
+                 path: str, fmt: str, # the file relative to the corpus folder, its `format`
+                 fields: dict, # the `json_fields` mapping
+                 warns: list, # warnings of reading the file
+                 max_chars: int | None = None, # a longer text is refused (`too_large`)
+                ) -> tuple[list[Record], list[dict]]:
+    "Records of the items of a JSON file or table, and problems (doc_id, reason, detail) for the failed ones."
     recs, problems = [], []
     for doc_id, item in items:
         try:
             if isinstance(item, BadInput): raise item
             r = json_record(item, fields)
-            if max_chars and len(r['text']) > max_chars: raise BadInput('too_large', f'text of {len(r["text"]):,} characters > max_bytes')
+            if max_chars and len(r['text']) > max_chars:
+                raise BadInput('too_large', f'text of {len(r["text"]):,} characters > max_bytes')
             rid = r.pop('id')
-            recs.append(make_record(re.sub(r'[^\w.-]+', '_', rid) if rid else doc_id, path, fmt, r.pop('text'), r, warns))
+            doc_id = re.sub(r'[^\w.-]+', '_', rid) if rid else doc_id
+            recs.append(make_record(doc_id, path, fmt, r.pop('text'), r, warns))
         except BadInput as e: problems.append(dict(doc_id=doc_id, reason=e.reason, detail=e.detail))
-        except RecursionError: problems.append(dict(doc_id=doc_id, reason='too_deep', detail='record nested too deeply to read'))
-        except Exception as e: problems.append(dict(doc_id=doc_id, reason='error', detail=f'{type(e).__name__}: {str(e)[:300]}'))
+        except RecursionError: problems.append(dict(doc_id=doc_id, reason='too_deep', detail='nested too deeply to read'))
+        except Exception as e: problems.append(dict(doc_id=doc_id, reason='error', detail=_failure(e)))
     return recs, problems
 
 # %% ../nbs/00_corpus.ipynb #h037
-def file_records(raw: bytes, path: str, fields: dict | None = None) -> tuple[list[Record], list[dict]]:
-    "Records of the bytes of the article file at (relative) `path`, and problems (doc_id, reason, detail) of its records."
+def file_records(raw: bytes, # the file's bytes
+                 path: str, # the file, relative to the corpus folder
+                 fields: dict | None = None, # the `json_fields` mapping
+                ) -> tuple[list[Record], list[dict]]:
+    "Records of the bytes of an article file, and problems (doc_id, reason, detail) of its records."
     stem, ext = path.rsplit('/', 1)[-1], article_ext(path)
     stem = stem[:len(stem) - len(ext)]
     text, warns = decode(raw)
@@ -405,7 +440,12 @@ def _as_bad(items, stem: str):
     "(doc_id, record or `BadInput`) pairs from the `(key, dict or InputError)` items of `newsstudy.inputs`."
     return [(f'{stem}-{k}', BadInput(v.reason, v.detail) if isinstance(v, InputError) else v) for k, v in items]
 
-def table_file_records(path, rel: str, fields: dict | None = None, max_bytes: int = 5_000_000) -> tuple[list[Record], list[dict]]:
+# %% ../nbs/00_corpus.ipynb #h078
+def table_file_records(path, # a .csv, .tsv or .parquet file
+                       rel: str, # its path relative to the corpus folder (printable)
+                       fields: dict | None = None, # the `json_fields` mapping, for the columns
+                       max_bytes: int = 5_000_000, # a row's text longer than this is refused
+                      ) -> tuple[list[Record], list[dict]]:
     "Records of the rows of a CSV/TSV/Parquet file (one article per row), and problems of the rows that failed."
     ext = article_ext(rel); stem = rel.rsplit('/', 1)[-1][:-len(ext)]
     notes = []
@@ -414,13 +454,17 @@ def table_file_records(path, rel: str, fields: dict | None = None, max_bytes: in
 
 # %% ../nbs/00_corpus.ipynb #h067
 def html_bytes_text(html: bytes, charset: str | None) -> tuple[str, list[str]]:
-    "Text of an archived HTML body: in the charset of its HTTP header when it has one that fits, else decoded as any file."
+    "Text of an archived HTML body: in the charset of its HTTP header when that fits, else decoded as any file."
     if charset:
         try: return _no_nul(html.decode(charset)), []
         except (UnicodeDecodeError, LookupError): pass
     return decode(html)
 
-def warc_file_records(path, rel: str, max_bytes: int = 5_000_000) -> tuple[list[Record], list[dict]]:
+# %% ../nbs/00_corpus.ipynb #h079
+def warc_file_records(path, # a .warc, .warc.gz, .arc or .arc.gz file
+                      rel: str, # its path relative to the corpus folder (printable)
+                      max_bytes: int = 5_000_000, # a larger archived page is refused
+                     ) -> tuple[list[Record], list[dict]]:
     "Records of the HTML responses of a WARC/ARC file (one article each), and problems of the records that failed."
     ext = article_ext(rel); stem, fmt = rel.rsplit('/', 1)[-1][:-len(ext)], ext.split('.')[1]
     recs, problems = [], []
@@ -432,11 +476,14 @@ def warc_file_records(path, rel: str, max_bytes: int = 5_000_000) -> tuple[list[
             h['url'], h['date'] = h['url'] or item['url'], h['date'] or item['date']
             recs.append(make_record(doc_id, rel, fmt, h.pop('text'), h, warns))
         except BadInput as e: problems.append(dict(doc_id=doc_id, reason=e.reason, detail=e.detail))
-        except Exception as e: problems.append(dict(doc_id=doc_id, reason='error', detail=f'{type(e).__name__}: {str(e)[:300]}'))
+        except Exception as e: problems.append(dict(doc_id=doc_id, reason='error', detail=_failure(e)))
     return recs, problems
 
 # %% ../nbs/00_corpus.ipynb #h039
-def read_file(path: Path, folder: Path, max_bytes: int = 5_000_000, fields: dict | None = None) -> tuple[list[Record], list[dict]]:
+def read_file(path: Path, folder: Path, # an article file, and the corpus folder
+              max_bytes: int = 5_000_000, # a larger file is refused
+              fields: dict | None = None, # the `json_fields` mapping
+             ) -> tuple[list[Record], list[dict]]:
     "Records of one article file, and problems (dicts with doc_id, reason, detail) for the parts that failed."
     return file_records(read_bytes(path, max_bytes), printable(Path(path).relative_to(folder).as_posix()), fields)
 
@@ -446,8 +493,13 @@ PROBLEM_COLUMNS = ['path', 'doc_id', 'reason', 'detail', 'kept']
 class NoDocuments(RuntimeError):
     "Not a single document could be read from the corpus."
 
-def read_one(path: Path, folder: Path, seen: dict, max_bytes: int = 5_000_000, fields=None) -> tuple[list[Record], list[dict]]:
-    "Records and `problems` rows of one corpus file; `seen` maps the SHA-256 of the files read so far to their paths."
+# %% ../nbs/00_corpus.ipynb #h080
+def read_one(path: Path, folder: Path, # a corpus file, and the corpus folder
+             seen: dict, # SHA-256 -> path of the files read so far (updated): a file seen before is a duplicate
+             max_bytes: int = 5_000_000, # a larger file (row, archived page) is refused
+             fields=None, # the `json_fields` mapping
+            ) -> tuple[list[Record], list[dict]]:
+    "Records and `problems` rows of one corpus file."
     rel = printable(path.relative_to(folder).as_posix())
     try:
         kind = 'table' if article_ext(rel) in TABLE_EXTS else 'warc' if article_ext(rel) in WARC_EXTS else None
@@ -460,7 +512,7 @@ def read_one(path: Path, folder: Path, seen: dict, max_bytes: int = 5_000_000, f
         else: recs, probs = file_records(raw, rel, fields)
     except (BadInput, InputError) as e: return [], [_not_read(rel, e.reason, e.detail)]
     except OSError as e: return [], [_not_read(rel, 'unreadable', f'cannot read: {e.strerror or e}')]
-    except Exception as e: return [], [_not_read(rel, 'error', f'could not be read: {type(e).__name__}: {str(e)[:300]}')]
+    except Exception as e: return [], [_not_read(rel, 'error', f'could not be read: {_failure(e)}')]
     for r in recs: r.meta['sha256'] = digest
     return recs, [_not_read(rel, q['reason'], q['detail'], q['doc_id']) for q in probs]
 
@@ -469,13 +521,15 @@ def unique_ids(records: list[Record]) -> list[dict]:
     "Make the records' doc ids unique (in place); `problems` rows (kept) for the ids that had to be numbered."
     ids = Counter(r.doc_id for r in records)
     for r in records:  # names shared by files of different folders: the relative path
-        if ids[r.doc_id] > 1: r.doc_id = re.sub(r'\.[^./]+$', '', r.path) + ('' if r.doc_id == Path(r.path).stem else f'#{r.doc_id}')
+        if ids[r.doc_id] > 1:
+            r.doc_id = re.sub(r'\.[^./]+$', '', r.path) + ('' if r.doc_id == Path(r.path).stem else f'#{r.doc_id}')
     taken, out = set(), []
     for r in records:  # still shared (two records of one file with the same id): numbered
         new, n = r.doc_id, 1
         while new in taken: n += 1; new = f'{r.doc_id}-{n}'
         if new != r.doc_id:
-            out.append(_not_read(r.path, 'duplicate_id', f'id {r.doc_id!r} is used by an earlier record too: read as {new!r}', new, True))
+            why = f'id {r.doc_id!r} is used by an earlier record too: read as {new!r}'
+            out.append(_not_read(r.path, 'duplicate_id', why, new, True))
             r.warnings.append(f'duplicate id {r.doc_id!r}: renamed {new!r}'); r.doc_id = new
         taken.add(new)
     return out
@@ -724,15 +778,18 @@ class GlueTokenizer:
         return doc
 
 def _start_offsets(doc) -> list[int]:
-    "Character offsets of the preset sentence starts of `doc` (read from an array: `Token.is_sent_start` scans the doc)."
+    "Character offsets of the preset sentence starts of `doc` (from an array: `Token.is_sent_start` scans the doc)."
     from spacy.attrs import SENT_START
     return [0] + [doc[i].idx for i in np.flatnonzero(doc.to_array([SENT_START]) == 1).tolist() if i]
 
 # %% ../nbs/00_corpus.ipynb #h048
-MAX_SENT_TOKENS = 200  # a sentence is cut after this many tokens without a full stop, ! or ? (the parser's cost grows with sentence length)
+MAX_SENT_TOKENS = 200  # a sentence is cut after this many tokens without `.!?` (parser cost grows with its length)
 
-def _preset_starts(doc, starts: set, max_tokens: int = MAX_SENT_TOKENS):
-    "Start sentences after line breaks, glued full stops and at `starts` (character offsets); after `max_tokens` tokens without `.!?`."
+def _preset_starts(doc, # a Doc straight from the tokenizer
+                   starts: set, # character offsets where a sentence must start
+                   max_tokens: int = MAX_SENT_TOKENS, # a longer run of tokens without `.!?` is cut
+                  ):
+    "Start sentences after line breaks, glued full stops, at `starts`, and after `max_tokens` tokens without `.!?`."
     text = doc.text  # built once: `Doc.text` joins every token each time it is read
     quotes, breaks = [m.start() for m in re.finditer('"', text)], [m.start() for m in re.finditer('\n', text)]
     def closing(q):  # is this quote mark a closing one? (straight quotes: by their parity on the line)
@@ -742,7 +799,7 @@ def _preset_starts(doc, starts: set, max_tokens: int = MAX_SENT_TOKENS):
         return (bisect_left(quotes, q.idx) - bisect_left(quotes, line_start)) % 2 == 1
     def glued_stop(p):  # a full stop stuck to a word before it and to what follows
         return p.text in ('.', '!', '?') and not p.whitespace_ and p.i >= 1 and len(doc[p.i - 1].text) >= 2 and doc[p.i - 1].text[-1].isalnum()
-    run, found = 0, []  # (`Token.is_sent_start` scans the whole doc on each read or write: starts are set at once below)
+    run, found = 0, []  # (`Token.is_sent_start` scans the whole doc on each read or write: set at once below)
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if tok.is_space: continue
@@ -760,7 +817,7 @@ def _preset_starts(doc, starts: set, max_tokens: int = MAX_SENT_TOKENS):
 # %% ../nbs/00_corpus.ipynb #h049
 @lru_cache(maxsize=None)
 def matmul_ops() -> type:
-    "thinc's CPU ops with matrix products done by numpy (OpenBLAS), faster than blis here; thinc is imported on first use."
+    "thinc's CPU ops with matrix products done by numpy (OpenBLAS), faster than blis here; thinc imported on first use."
     from thinc.api import NumpyOps
     class MatmulOps(NumpyOps):
         name = 'numpy_matmul'
@@ -843,7 +900,7 @@ def _start_evidence(text: str) -> str | None:
 # %% ../nbs/00_corpus.ipynb #h051
 def sentence_spans(doc) -> list[tuple[int, int]]:
     "Character spans of the sentences: the parser's, the forced starts of the glue component, lone punctuation joined to what follows."
-    text, forced = doc.text, set(doc.user_data.get('starts', []))  # `doc.text` is built once (each read joins every token)
+    text, forced = doc.text, set(doc.user_data.get('starts', []))  # `doc.text` read once: each read joins every token
     cuts = sorted({s.start for s in doc.sents} | {t.i for t in doc if t.idx in forced and not t.is_space} | {len(doc)})
     spans = [sp for a, b in zip(cuts, cuts[1:]) if (sp := _tok_span(doc[a:b]))]
     out = []
@@ -859,7 +916,8 @@ def _splice_evidence(glue: list, a: int, b: int, text: str) -> list[str]:
     "Splice evidence for the body sentence `[a, b)` of `text`, from the glue notes (kept sorted in `glue`)."
     words, camel = glue
     ev = [w[1] for w in words[bisect_left(words, (a,)):bisect_left(words, (b,))]]
-    ev += [g[2] for g in camel[bisect_left(camel, (b,)):bisect_right(camel, (b + 3, math.inf))] if a < g[1] + 3 and b > g[1]]
+    near = camel[bisect_left(camel, (b,)):bisect_right(camel, (b + 3, math.inf))]  # glue ending within 3 of the end
+    ev += [g[2] for g in near if a < g[1] + 3 and b > g[1]]
     if (se := _start_evidence(text[a:b])): ev.append(se)
     return ev
 
@@ -868,7 +926,8 @@ def sentence_rows(doc_id: str, doc, lay: Layout) -> list[dict]:
     t = doc.text  # the analysis text with boilerplate and headings blanked
     items = sorted([(a, b, False) for a, b in sentence_spans(doc)] + [(h.start, h.end, True) for h in lay.headings])
     notes = doc.user_data.get('glue', [])
-    glue = (sorted((g[0], g[3]) for g in notes if g[2] == 'words'), sorted((g[1], g[0], g[3]) for g in notes if g[2] == 'camel'))
+    glue = (sorted((g[0], g[3]) for g in notes if g[2] == 'words'),
+            sorted((g[1], g[0], g[3]) for g in notes if g[2] == 'camel'))
     heading = {h.start: h.text for h in lay.headings}
     line_starts = [m.start() for m in re.finditer(r'[^\n]+', t)]
     rows, section, para_of = [], None, {}
@@ -1018,7 +1077,8 @@ def canonical_names(names: list[str]) -> dict[str, str]:
     for m in freq:  # each longer name under its shorter first and last parts
         w = tuple(m.split())
         for k in range(1, len(w)): longer[w[:k]].add(m); longer[w[-k:]].add(m)
-    return {n: max(longer[c], key=lambda m: (freq[m], len(m), m)) if (c := tuple(n.split())) in longer else n for n in freq}
+    best = lambda ms: max(ms, key=lambda m: (freq[m], len(m), m))
+    return {n: best(longer[c]) if (c := tuple(n.split())) in longer else n for n in freq}
 
 # %% ../nbs/00_corpus.ipynb #c063
 NUMBER_WORDS = {w: i for i, w in enumerate('zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen '
@@ -1219,14 +1279,16 @@ MAX_CHUNK = 10_000  # characters the NLP reads at once; a longer text is parsed 
 _CUTS = [re.compile(r'\n+'), re.compile(r'[.!?]["”’)\]]*[ ]+'), re.compile(r'[ ]+')]
 
 def _cut(text: str, a: int, limit: int) -> int:
-    "Where the chunk that starts at `a` ends (by `limit`): after the last line break, sentence end or space of its second half."
+    "Where the chunk from `a` ends (by `limit`): after the last line break, sentence end or space of its second half."
     for rx in _CUTS:
         last = None
         for last in rx.finditer(text, (a + limit) // 2, limit): pass
         if last is not None: return last.end()
     return limit
 
-def chunk_spans(text: str, size: int | None = None) -> list[tuple[int, int]]:
+def chunk_spans(text: str, # a document's analysis text
+                size: int | None = None, # longest chunk; None: `MAX_CHUNK` (read at call time)
+               ) -> list[tuple[int, int]]:
     "Consecutive `(start, end)` spans that cover `text`, each of at most `size` characters (default `MAX_CHUNK`)."
     spans, a, size = [], 0, size or MAX_CHUNK
     while len(text) - a > size:
@@ -1245,7 +1307,12 @@ def join_docs(parts: list[tuple[int, object]]):
     doc.user_data['starts'] = [s + o for o, d in parts for s in d.user_data.get('starts', [])]
     return doc
 
-def parse_docs(nlp, items, batch_size: int = 16, n_process: int = 1):
+# %% ../nbs/00_corpus.ipynb #h076
+def parse_docs(nlp, # the pipeline of `load_nlp`
+               items, # (text, context) pairs; a context may not be None
+               batch_size: int = 16, # texts (chunks) per spaCy batch
+               n_process: int = 1, # spaCy worker processes
+              ):
     "Yield `(doc, context)` for each `(text, context)` of `items`; a text longer than `MAX_CHUNK` is parsed in chunks."
     def chunks():
         for text, ctx in items:
@@ -1268,6 +1335,7 @@ def document_row(r: Record, lay: Layout, body: list[dict], language: str | None 
         n_words=sum(count_words(s['text']) for s in body), characters=len(r.text), language=language,
         warnings='; '.join(r.warnings) or None, text=r.text)
 
+# %% ../nbs/00_corpus.ipynb #h077
 def doc_tables(r: Record, lay: Layout, doc, language: str | None = None) -> dict[str, list[dict]]:
     "The rows of every table but `problems` for one parsed document."
     sents = sentence_rows(r.doc_id, doc, lay)
@@ -1279,7 +1347,8 @@ def doc_tables(r: Record, lay: Layout, doc, language: str | None = None) -> dict
 # %% ../nbs/00_corpus.ipynb #h070
 MIN_LANG_CONFIDENCE = 0.9  # a document detected as another language with at least this probability is not analysed
 
-def language_of(text: str) -> tuple[str | None, float, bool]:
+def language_of(text: str, # a document's body text
+               ) -> tuple[str | None, float, bool]:
     "(language code or None, probability, analysed as English?) of a document's body text."
     lang, p = detect_language(text)
     return lang, p, lang in (None, 'en') or p < MIN_LANG_CONFIDENCE
@@ -1295,7 +1364,11 @@ def corpus_outlets(tables: dict) -> dict:
     return tables
 
 # %% ../nbs/00_corpus.ipynb #h062
-def parse_records(records: list[Record], repeated: set, batch_size: int = 16, n_process: int = 1) -> tuple[dict, list[dict]]:
+def parse_records(records: list[Record], # the corpus's records
+                  repeated: set, # normalised lines repeated across the corpus (`repeated_lines`)
+                  batch_size: int = 16, # texts (chunks) per spaCy batch
+                  n_process: int = 1, # spaCy worker processes
+                 ) -> tuple[dict, list[dict]]:
     "Tables (DataFrames) of the parsed `records`, and `problems` rows for those with no body text or not in English."
     out, done, empty = {k: [] for k in TABLES[:-1]}, {k: [] for k in TABLES[:-1]}, []
     def flush():  # rows as dicts are bulky: keep them as compact DataFrames
@@ -1305,10 +1378,12 @@ def parse_records(records: list[Record], repeated: set, batch_size: int = 16, n_
         for r in records:
             lay = layout(r.text, repeated)
             if not re.search(r'[^\W_]', lay.text):
-                empty.append(_not_read(r.path, 'no_text', 'no body text: only headings, boilerplate or metadata', r.doc_id)); continue
+                why = 'no body text: only headings, boilerplate or metadata'
+                empty.append(_not_read(r.path, 'no_text', why, r.doc_id)); continue
             lang, p, english = language_of(lay.text)
             if english: yield lay.text, (r, lay, lang); continue
-            empty.append(_not_read(r.path, 'not_english', f'language {lang} (probability {p:.2f}): not analysed', r.doc_id, True))
+            why = f'language {lang} (probability {p:.2f}): not analysed'
+            empty.append(_not_read(r.path, 'not_english', why, r.doc_id, True))
             out['documents'].append(document_row(r, lay, [], lang))
     for doc, (r, lay, lang) in parse_docs(load_nlp(), texts(), batch_size, n_process):
         for k, rows in doc_tables(r, lay, doc, lang).items(): out[k] += rows
@@ -1317,7 +1392,8 @@ def parse_records(records: list[Record], repeated: set, batch_size: int = 16, n_
     tables = {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in done.items()}
     order = {r.doc_id: i for i, r in enumerate(records)}  # documents not analysed were listed as they were met
     docs = tables['documents']
-    tables['documents'] = docs.iloc[np.argsort(docs.doc_id.map(order).to_numpy(), kind='stable')].reset_index(drop=True) if len(docs) else docs
+    if len(docs):
+        tables['documents'] = docs.iloc[np.argsort(docs.doc_id.map(order).to_numpy(), kind='stable')].reset_index(drop=True)
     return tables, empty
 
 # %% ../nbs/00_corpus.ipynb #h063
@@ -1332,11 +1408,14 @@ def parse_corpus(folder, max_bytes: int = 5_000_000, fields=None, min_repeat_doc
     n_proc = n_process or (min(2, os.cpu_count() or 1) if len(records) >= 200 else 1)
     tables, empty = parse_records(records, repeated, batch_size, n_proc)
     for q in empty: warnings.warn(f"{q['path']}: {q['detail']}", stacklevel=2)
-    if not len(tables['documents']): raise NoDocuments(f"no document of {folder} has any body text: see the problems table")
+    if not len(tables['documents']):
+        raise NoDocuments(f"no document of {folder} has any body text: see the problems table")
     cols = dict(documents=DOCUMENT_COLUMNS, sentences=SENTENCE_COLUMNS, boilerplate=BOILERPLATE_COLUMNS, quotes=QUOTE_COLUMNS,
                 entities=ENTITY_COLUMNS, numbers=NUMBER_COLUMNS, attributions=ATTRIBUTION_COLUMNS)
     tables = {k: df.reindex(columns=cols[k]) for k, df in corpus_outlets(tables).items()}
-    if empty: problems = pd.concat([problems, pd.DataFrame(empty, columns=PROBLEM_COLUMNS)]).sort_values('path', kind='stable')
+    if empty:
+        problems = pd.concat([problems, pd.DataFrame(empty, columns=PROBLEM_COLUMNS)])
+        problems = problems.sort_values('path', kind='stable')
     tables['problems'] = problems.reset_index(drop=True)
     for k in ('quotes', 'entities', 'numbers', 'attributions', 'boilerplate'):
         tables[k] = tables[k].sort_values(['doc_id', 'start'], kind='stable').reset_index(drop=True)
@@ -1386,7 +1465,7 @@ def check_coverage(tables: dict) -> pd.DataFrame:
     for name in ('sentences', 'boilerplate'):
         for d, a, b in zip(tables[name].doc_id, tables[name].start, tables[name].end): spans[d].append((a, b))
     p = tables.get('problems')
-    skip = set(p.doc_id[p.reason == 'not_english']) if p is not None and len(p) else set()  # not analysed: nothing to cover
+    skip = set(p.doc_id[p.reason == 'not_english']) if p is not None and len(p) else set()  # not analysed: no spans
     return pd.DataFrame([dict(doc_id=d, characters=len(t), uncovered=len(uncovered(t, spans[d])))
                          for d, t in zip(tables['documents'].doc_id, tables['documents'].text) if d not in skip],
                         columns=['doc_id', 'characters', 'uncovered'])
