@@ -17,7 +17,7 @@ def cases(d: Path) -> dict:
     corpus = d/'corpus'; corpus.mkdir()
     (corpus/'a.txt').write_text('One story.\n')
     (d/'file.txt').write_text('not a folder')
-    (d/'empty').mkdir(); (d/'empty'/'notes.csv').write_text('a,b\n')
+    (d/'empty').mkdir(); (d/'empty'/'notes.md').write_text('# not an article format\n')
     (d/'bad').mkdir(); (d/'bad'/'a.txt').write_text('One story.')
     (d/'bad'/'MANIFEST.csv').write_text('file,sha256,bytes\na.txt,' + '0' * 64 + ',10\n')
     out = str(d/'out')

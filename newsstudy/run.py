@@ -224,6 +224,7 @@ def input_checksums(corpus, # the corpus folder
     from newsstudy.corpus import corpus_files, sha256
     corpus = Path(corpus)
     files = corpus_files(corpus) + [p for p in [corpus/'MANIFEST.csv'] if p.is_file() and not p.is_symlink()]
+    files = sorted(files, key=lambda p: p.relative_to(corpus).as_posix())
     return [dict(file=p.relative_to(corpus).as_posix(), sha256=sha256(p), bytes=p.stat().st_size) for p in files]
 
 # %% ../nbs/90_run.ipynb #c085
