@@ -16,27 +16,28 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .inputs import TABLE_EXTS, WARC_EXTS, InputError, table_records, warc_records, detect_language
+from .inputs import (TABLE_EXTS, WARC_EXTS, BOMS, InputError, table_records, warc_records, detect_language,
+                              legacy_encoding)
 
 # %% auto #0
-__all__ = ['ARTICLE_EXTS', 'LEGACY_PREFERENCE', 'JSON_FIELDS', 'MAX_NESTING', 'PROBLEM_COLUMNS', 'BOILERPLATE_PATTERNS',
-           'SENTENCE_OPENERS', 'MAX_SENT_TOKENS', 'MODEL', 'SENTENCE_COLUMNS', 'SPEECH_VERBS', 'REPORTING_VERBS',
-           'TITLE_CUES', 'NAME_LABELS', 'QUOTE_COLUMNS', 'ENTITY_LABELS', 'ENTITY_COLUMNS', 'NUMBER_WORDS', 'SCALES',
-           'FRACTIONS', 'ORDINALS', 'APPROX', 'NUMBER_COLUMNS', 'OUTLET_WORDS', 'OFFICIAL_WORDS', 'ANONYMOUS_WORDS',
+__all__ = ['ARTICLE_EXTS', 'JSON_FIELDS', 'MAX_NESTING', 'PROBLEM_COLUMNS', 'BOILERPLATE_PATTERNS', 'SENTENCE_OPENERS',
+           'MAX_SENT_TOKENS', 'MODEL', 'SENTENCE_COLUMNS', 'SPEECH_VERBS', 'REPORTING_VERBS', 'TITLE_CUES',
+           'NAME_LABELS', 'QUOTE_COLUMNS', 'ENTITY_LABELS', 'ENTITY_COLUMNS', 'NUMBER_WORDS', 'SCALES', 'FRACTIONS',
+           'ORDINALS', 'APPROX', 'NUMBER_COLUMNS', 'OUTLET_WORDS', 'OFFICIAL_WORDS', 'ANONYMOUS_WORDS',
            'ATTRIBUTION_COLUMNS', 'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS', 'TABLES', 'MAX_CHUNK',
            'MIN_LANG_CONFIDENCE', 'article_ext', 'printable', 'entry_status', 'folder_status', 'scan_corpus',
            'corpus_files', 'sha256', 'ManifestError', 'read_manifest', 'manifest_missing', 'verify_manifest',
-           'BadInput', 'utf16_guess', 'western', 'legacy_decode', 'decode', 'repair', 'analysis_text', 'Record',
-           'parse_fields', 'get_path', 'iso_date', 'json_record', 'flatten_text', 'html_record', 'read_bytes',
-           'load_json', 'json_items', 'jsonl_items', 'make_record', 'json_records', 'file_records',
-           'table_file_records', 'html_bytes_text', 'warc_file_records', 'read_file', 'NoDocuments', 'read_one',
-           'unique_ids', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines',
-           'is_heading_line', 'is_title_line', 'Layout', 'layout', 'zipf', 'glue_split', 'GlueTokenizer', 'matmul_ops',
-           'pos', 'load_nlp', 'children', 'lefts', 'subtree', 'sentence_spans', 'sentence_rows', 'quote_spans', 'actor',
-           'quote_rows', 'entity_rows', 'canonical_names', 'split_approx', 'number_value', 'date_iso', 'number_rows',
-           'source_kind', 'attribution_rows', 'count_words', 'chunk_spans', 'join_docs', 'parse_docs', 'document_row',
-           'doc_tables', 'language_of', 'corpus_outlets', 'parse_records', 'parse_corpus', 'write_table', 'read_table',
-           'save_figure', 'uncovered', 'check_coverage', 'composition_figure', 'extraction_figure']
+           'BadInput', 'utf16_guess', 'legacy_decode', 'decode', 'repair', 'analysis_text', 'Record', 'parse_fields',
+           'get_path', 'iso_date', 'json_record', 'flatten_text', 'html_record', 'read_bytes', 'load_json',
+           'json_items', 'jsonl_items', 'make_record', 'json_records', 'file_records', 'table_file_records',
+           'html_bytes_text', 'warc_file_records', 'read_file', 'NoDocuments', 'read_one', 'unique_ids', 'read_corpus',
+           'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines', 'is_heading_line', 'is_title_line', 'Layout',
+           'layout', 'zipf', 'glue_split', 'GlueTokenizer', 'matmul_ops', 'pos', 'load_nlp', 'children', 'lefts',
+           'subtree', 'sentence_spans', 'sentence_rows', 'quote_spans', 'actor', 'quote_rows', 'entity_rows',
+           'canonical_names', 'split_approx', 'number_value', 'date_iso', 'number_rows', 'source_kind',
+           'attribution_rows', 'count_words', 'chunk_spans', 'join_docs', 'parse_docs', 'document_row', 'doc_tables',
+           'language_of', 'corpus_outlets', 'parse_records', 'parse_corpus', 'write_table', 'read_table', 'save_figure',
+           'uncovered', 'check_coverage', 'composition_figure', 'extraction_figure']
 
 # %% ../nbs/00_corpus.ipynb #c008
 ARTICLE_EXTS = ('.txt', '.html', '.htm', '.json', '.jsonl') + TABLE_EXTS + WARC_EXTS  # file endings read as articles
@@ -168,11 +169,6 @@ class BadInput(ValueError):
     def __init__(self, reason: str, detail: str = ''):
         super().__init__(detail or reason); self.reason, self.detail = reason, detail or reason
 
-LEGACY_PREFERENCE = ('cp1252', 'latin_1', 'iso8859_15', 'cp1251', 'cp1250')  # tie-break among equally plausible encodings
-
-_BOMS = [(codecs.BOM_UTF8, 'utf-8-sig'), (codecs.BOM_UTF32_LE, 'utf-32'), (codecs.BOM_UTF32_BE, 'utf-32'),
-         (codecs.BOM_UTF16_LE, 'utf-16'), (codecs.BOM_UTF16_BE, 'utf-16')]
-
 # %% ../nbs/00_corpus.ipynb #h018
 def utf16_guess(raw: bytes) -> str | None:
     "`utf-16-le` or `utf-16-be` when `raw` (without byte-order mark) has the NUL pattern of UTF-16 text, else None."
@@ -183,29 +179,14 @@ def utf16_guess(raw: bytes) -> str | None:
     if even > 0.6 * half and odd < 0.05 * half: return 'utf-16-be'
     return None
 
-# %% ../nbs/00_corpus.ipynb #h020
-_WESTERN_LETTERS = (r'A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff'  # Latin-1 letters (not × ÷)
-                    r'\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u00aa\u00ba\u00b5')  # and Windows-1252's own
-_NON_WESTERN = re.compile(rf'(?![{_WESTERN_LETTERS}])[^\W\d_]')  # a letter that Windows-1252 does not have
-
-def western(text: str) -> bool:
-    "Are all the letters of `text` ASCII or letters of Windows-1252 (Western European)?"
-    return _NON_WESTERN.search(text) is None
-
 # %% ../nbs/00_corpus.ipynb #h022
 def legacy_decode(raw: bytes) -> tuple[str, list[str]]:
-    "Text of `raw` (not UTF-8) in the legacy encoding charset-normalizer finds; Windows-1252 for Western text."
-    from charset_normalizer import from_bytes
-    matches = list(from_bytes(raw))
-    if not matches or matches[0].chaos > 0.3: raise BadInput('undecodable', 'undecodable bytes: not UTF-8 and no legacy encoding fits')
-    best = matches[0]  # near-ties go to the most common legacy encodings of Western news text
-    close = [m for m in matches if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.1]
-    best = next((m for enc in LEGACY_PREFERENCE for m in close if m.encoding == enc), best)
-    text, enc = str(best), best.encoding
-    if enc != 'cp1252' and western(text):
-        try: text, enc = raw.decode('cp1252'), 'cp1252'  # the same Western letters: name the usual encoding
-        except UnicodeDecodeError: pass
-    return text, [f'decoded as {enc} (not UTF-8; detected)']
+    "Text of `raw` (not UTF-8) in the legacy encoding `inputs.legacy_encoding` finds (Windows-1252 for Western text)."
+    try:
+        enc = legacy_encoding(raw)
+        return raw.decode(enc), [f'decoded as {enc} (not UTF-8; detected)']
+    except (InputError, UnicodeDecodeError):
+        raise BadInput('undecodable', 'undecodable bytes: not UTF-8 and no legacy encoding fits') from None
 
 # %% ../nbs/00_corpus.ipynb #h025
 def _no_nul(text: str) -> str:
@@ -217,7 +198,7 @@ def _no_nul(text: str) -> str:
 def decode(raw: bytes) -> tuple[str, list[str]]:
     "Text of `raw` and warnings: UTF-8 (BOM honoured), UTF-16 without BOM, else a detected legacy encoding."
     try:
-        for bom, enc in _BOMS:
+        for bom, enc in BOMS:
             if raw.startswith(bom): return _no_nul(raw.decode(enc)), []
         if (enc := utf16_guess(raw)):
             return _no_nul(raw.decode(enc)), [f'decoded as {enc} (no byte-order mark; detected)']

@@ -12,10 +12,11 @@ from functools import lru_cache
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['TABLE_EXTS', 'WARC_EXTS', 'ENCODING_PREFERENCE', 'HTML_TYPES', 'MIN_LETTERS', 'InputError', 'input_kind', 'is_utf8',
-           'non_ascii_sample', 'mostly_utf8', 'text_encoding', 'check_text_file', 'sniff_delimiter', 'header_names',
-           'row_item', 'csv_rows', 'parquet_rows', 'table_records', 'StrictGzip', 'open_archive', 'media_type',
-           'warc_date', 'http_item', 'next_item', 'warc_records', 'language_identifier', 'detect_language']
+__all__ = ['TABLE_EXTS', 'WARC_EXTS', 'ENCODING_PREFERENCE', 'BOMS', 'HTML_TYPES', 'MIN_LETTERS', 'InputError', 'input_kind',
+           'is_utf8', 'non_ascii_sample', 'mostly_utf8', 'western', 'legacy_encoding', 'text_encoding',
+           'check_text_file', 'sniff_delimiter', 'header_names', 'row_item', 'csv_rows', 'parquet_rows',
+           'table_records', 'StrictGzip', 'open_archive', 'media_type', 'warc_date', 'http_item', 'next_item',
+           'warc_records', 'language_identifier', 'detect_language']
 
 # %% ../nbs/05_inputs.ipynb #c007
 TABLE_EXTS = ('.csv', '.tsv', '.parquet')  # one article per row
@@ -65,26 +66,46 @@ def mostly_utf8(sample:bytes, # non-ASCII lines of a file that is not valid UTF-
     bad = text.count('\ufffd')
     return sum(ord(c) > 127 for c in text) - bad >= ratio * bad
 
-# %% ../nbs/05_inputs.ipynb #c023
-ENCODING_PREFERENCE = ('cp1252', 'latin_1', 'iso8859_15', 'cp1251', 'cp1250')  # tie-break among equally good fits
-_BOMS = [(codecs.BOM_UTF8, 'utf-8-sig'), (codecs.BOM_UTF32_LE, 'utf-32'), (codecs.BOM_UTF32_BE, 'utf-32'),
-         (codecs.BOM_UTF16_LE, 'utf-16'), (codecs.BOM_UTF16_BE, 'utf-16')]
+# %% ../nbs/05_inputs.ipynb #28053be8
+_WESTERN_LETTERS = (r'A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff'  # Latin-1 letters (not × ÷)
+                    r'\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u00aa\u00ba\u00b5')  # and Windows-1252's own
+_NON_WESTERN = re.compile(rf'(?![{_WESTERN_LETTERS}])[^\W\d_]')  # a letter that Windows-1252 does not have
 
-def text_encoding(path) -> tuple[str, list[str]]:
-    "Encoding of a text file and warnings: UTF-8 (BOM honoured), else detected by charset-normalizer."
-    with open(path, 'rb') as f: head = f.read(4)
-    for bom, enc in _BOMS:
-        if head.startswith(bom): return enc, []
-    if is_utf8(path): return 'utf-8', []
-    sample = non_ascii_sample(path)
-    if mostly_utf8(sample): return 'utf-8', ['invalid UTF-8 bytes replaced by U+FFFD (the rest is UTF-8)']
+def western(text: str) -> bool:
+    "Are all the letters of `text` ASCII or letters of Windows-1252 (Western European)?"
+    return _NON_WESTERN.search(text) is None
+
+# %% ../nbs/05_inputs.ipynb #52e44de3
+ENCODING_PREFERENCE = ('cp1252', 'latin_1', 'iso8859_15', 'cp1251', 'cp1250')  # tie-break among equally good fits
+
+def legacy_encoding(sample:bytes, # bytes that are not UTF-8: a whole text, or the non-ASCII lines of a file
+                   ) -> str:
+    "The legacy encoding charset-normalizer finds for `sample`; near-ties and Western text go to Windows-1252."
     from charset_normalizer import from_bytes
     matches = list(from_bytes(sample))
     if not matches or matches[0].chaos > 0.3: raise InputError('undecodable', 'not UTF-8 and no legacy encoding fits')
     best = matches[0]
     close = [m for m in matches if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.1]
     best = next((m for enc in ENCODING_PREFERENCE for m in close if m.encoding == enc), best)
-    return best.encoding, [f'decoded as {best.encoding} (not UTF-8; detected)']
+    if best.encoding != 'cp1252' and western(str(best)):
+        try: sample.decode('cp1252'); return 'cp1252'  # the same Western letters: name the usual encoding
+        except UnicodeDecodeError: pass
+    return best.encoding
+
+# %% ../nbs/05_inputs.ipynb #c023
+BOMS = [(codecs.BOM_UTF8, 'utf-8-sig'), (codecs.BOM_UTF32_LE, 'utf-32'), (codecs.BOM_UTF32_BE, 'utf-32'),
+        (codecs.BOM_UTF16_LE, 'utf-16'), (codecs.BOM_UTF16_BE, 'utf-16')]  # byte-order marks and their encodings
+
+def text_encoding(path) -> tuple[str, list[str]]:
+    "Encoding of a text file and warnings: UTF-8 (BOM honoured), else the legacy encoding of its non-ASCII lines."
+    with open(path, 'rb') as f: head = f.read(4)
+    for bom, enc in BOMS:
+        if head.startswith(bom): return enc, []
+    if is_utf8(path): return 'utf-8', []
+    sample = non_ascii_sample(path)
+    if mostly_utf8(sample): return 'utf-8', ['invalid UTF-8 bytes replaced by U+FFFD (the rest is UTF-8)']
+    enc = legacy_encoding(sample)
+    return enc, [f'decoded as {enc} (not UTF-8; detected)']
 
 # %% ../nbs/05_inputs.ipynb #c025
 def check_text_file(path, # a table that should be text
