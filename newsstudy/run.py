@@ -15,14 +15,14 @@ import newsstudy
 from . import __version__
 
 # %% auto #0
-__all__ = ['CHECKOUT_HINT', 'RESERVED', 'LIMITS', 'KINDS', 'FINDINGS', 'FINDINGS_PAGE', 'README_NOTE', 'LazyModule', 'StudyError',
-           'RunFailed', 'os_error', 'nbs_path', 'param_cell', 'has_parameters', 'stage_notebooks', 'declared_params',
-           'param_type', 'stage_params', 'parse_value', 'as_type', 'check_param', 'check_params', 'md_table',
-           'params_markdown', 'corpus_folder', 'check_corpus', 'input_checksums', 'is_results', 'check_out',
+__all__ = ['CHECKOUT_HINT', 'RESERVED', 'LIMITS', 'KINDS', 'FINDINGS', 'FINDINGS_PAGE', 'README_NOTE', 'SITE_MARK', 'LazyModule',
+           'StudyError', 'RunFailed', 'os_error', 'nbs_path', 'param_cell', 'has_parameters', 'stage_notebooks',
+           'declared_params', 'param_type', 'stage_params', 'parse_value', 'as_type', 'check_param', 'check_params',
+           'md_table', 'params_markdown', 'corpus_folder', 'check_corpus', 'input_checksums', 'is_results', 'check_out',
            'pid_alive', 'temp_prefix', 'temp_pid', 'stale_temps', 'clean_stale', 'swap_in', 'StageError', 'run_stage',
            'docs_url', 'page_name', 'export_findings', 'readme_text', 'write_readme', 'default_corpus', 'prepare_run',
-           'run_record', 'write_record', 'make_temp', 'run_stages', 'keep_failed', 'run_study', 'build_site',
-           'run_command', 'main']
+           'run_record', 'write_record', 'make_temp', 'run_stages', 'keep_failed', 'run_study', 'check_site_dest',
+           'build_site', 'run_command', 'main']
 
 # %% ../nbs/90_run.ipynb #c046
 class LazyModule:
@@ -528,6 +528,22 @@ def run_study(corpus=None, # the corpus folder (default: the bundled seed corpus
         raise
     return record
 
+# %% ../nbs/90_run.ipynb #9d22e149
+SITE_MARK = '.newsstudy-site'  # written into every site `build_site` makes: only such a folder is replaced
+
+def check_site_dest(dest, # the --dest argument (relative to the checkout)
+                    root: Path, # the checkout: the folder that holds nbs/
+                   ) -> Path:
+    "`dest` resolved, when replacing it destroys nothing but an earlier site; StudyError saying why not otherwise."
+    root = Path(root).resolve(); d = Path(dest).expanduser()
+    d = (d if d.is_absolute() else root/d).resolve()
+    if root.is_relative_to(d): why = 'contains the checkout'
+    elif d.exists() and not d.is_dir(): why = 'is an existing file'
+    elif d != root/'_docs' and d.is_dir() and any(d.iterdir()) and not (d/SITE_MARK).is_file():
+        why = f'is a folder with other files in it (not a site built by newsstudy: no {SITE_MARK})'
+    else: return d
+    raise StudyError(f"refusing --dest {d}: it {why}; choose a new or empty folder, or an earlier site")
+
 # %% ../nbs/90_run.ipynb #c040
 def _strip_run_cells(nb_path: Path):
     "Drop papermill's injected-parameters cell and run metadata from an executed notebook (in place)."
@@ -566,6 +582,7 @@ def build_site(dest='_docs', results=None, log=None) -> Path:
     "Build the documentation site into `dest` from notebooks executed on the seed corpus."
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
     nbs = nbs_path(); root = nbs.parent; build = root/'_build'
+    dest = check_site_dest(dest, root)  # before any work: the folder is replaced as a whole
     if results is None:
         results = build/'results'
         run_study(out=results, log=log)
@@ -595,9 +612,9 @@ def build_site(dest='_docs', results=None, log=None) -> Path:
     shutil.copytree(Path(results)/'report', root/'_proc'/'report')  # the pages link to the reports
     log("smalldocs render ...")
     subprocess.run([_tool('smalldocs'), 'render', '_proc'], cwd=root, check=True)
-    dest = (root/dest) if not Path(dest).is_absolute() else Path(dest)
-    shutil.rmtree(dest, ignore_errors=True)
+    shutil.rmtree(check_site_dest(dest, root), ignore_errors=True)  # (checked again: the build took minutes)
     shutil.move(str(root/'_proc'/'_docs'), str(dest))
+    (dest/SITE_MARK).write_text('A site built by `newsstudy docs`: the next build may replace this folder.\n')
     for y in dest.glob('*.yml'): y.unlink()  # config files are not pages
     _offline_css(dest)
     shutil.copytree(Path(results)/'report', dest/'report', dirs_exist_ok=True)

@@ -236,3 +236,12 @@ def test_plain_install_says_a_checkout_is_needed(tmp_path):
     assert h.returncode == 0 and h.stdout.startswith(str(site/'newsstudy')) and 'run' in h.stdout
     for cmd in (['run'], ['run', '--corpus', str(tmp_path)], ['docs'], ['readme', '--check']):
         refused(entry(*cmd), 'newsstudy needs a source checkout: no notebooks at', 'pip install -e .')
+
+
+def test_docs_dest_that_is_not_a_site_is_refused_and_nothing_changes(tmp_path):
+    "`newsstudy docs --dest` replaces its folder, so a folder of other files (or one holding the checkout) is refused."
+    mine = tmp_path/'mine'; mine.mkdir(); (mine/'thesis.tex').write_text('years of work')
+    before = state(tmp_path)
+    refused(cli('docs', '--dest', mine), 'refusing --dest', 'not a site built by newsstudy')
+    assert state(tmp_path) == before
+    with pytest.raises(run.StudyError, match='contains the checkout'): run.check_site_dest(ROOT.parent, ROOT)
