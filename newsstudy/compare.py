@@ -25,21 +25,25 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from dataclasses import dataclass, field
+from .reuse import REUSE_LEVELS, PAIR_FEATURES, pair_features, reuse_verdict
 from .corpus import read_table, write_table, save_figure, count_words, parse_corpus, _atomic
 
 # %% auto #0
-__all__ = ['MODEL_SHA256', 'STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'COVERAGE_COLUMNS', 'ADDITION_COLUMNS',
-           'OMISSION_COLUMNS', 'DUPLICATE_COLUMNS', 'CUT_COLUMNS', 'DRIFT_COLUMNS', 'DRIFT_KINDS', 'LOST',
-           'DERIVATION_COLUMNS', 'EVIDENCE_COLUMNS', 'REPORT_CSS', 'REPORT_JS', 'REPORT_TEMPLATE', 'COMPARE_TABLES',
-           'CORPUS_INPUTS', 'norm', 'tokens', 'content_words', 'model_path', 'model_sha256', 'load_model', 'embed',
-           'embed_docs', 'body_texts', 'story_links', 'group_stories', 'Settings', 'lexical', 'containment', 'relation',
-           'align_pair', 'Story', 'story_tables', 'prepare_story', 'align_story', 'score_separation', 'units', 'kept',
-           'duplicates', 'gaps', 'fill_gap', 'cut_candidates', 'cuts', 'same_word', 'name_changes', 'term_changes',
-           'number_changes', 'drift', 'consistent_terms', 'quote_drift', 'derivation_evidence', 'derive', 'short',
+__all__ = ['MODEL_SHA256', 'STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'PAIR_COLUMNS', 'COVERAGE_COLUMNS',
+           'ADDITION_COLUMNS', 'OMISSION_COLUMNS', 'DUPLICATE_COLUMNS', 'CUT_COLUMNS', 'DRIFT_COLUMNS', 'DRIFT_KINDS',
+           'LOST', 'DERIVATION_COLUMNS', 'EVIDENCE_COLUMNS', 'REPORT_CSS', 'REPORT_JS', 'REPORT_TEMPLATE',
+           'COMPARE_TABLES', 'CORPUS_INPUTS', 'norm', 'tokens', 'content_words', 'model_path', 'model_sha256',
+           'load_model', 'embed', 'embed_docs', 'body_texts', 'story_links', 'group_stories', 'Settings', 'words',
+           'anchors', 'word_edits', 'grade', 'candidates', 'compete', 'one_to_one', 'one_to_many', 'gaps_between',
+           'paraphrases', 'align_pair', 'Story', 'story_vectors', 'story_tables', 'prepare_story', 'body',
+           'pair_verdicts', 'aligned_shares', 'align_story', 'reuse_pairs', 'units', 'kept', 'duplicates', 'partners',
+           'gaps', 'fill_gap', 'cut_candidates', 'cuts', 'same_word', 'name_changes', 'term_changes', 'number_changes',
+           'drift', 'consistent_terms', 'quote_drift', 'derivation_evidence', 'derive', 'short', 'pair_matrix',
            'alignment_figure', 'coverage_figure', 'derivation_figure', 'drift_figure', 'diff_ops', 'template',
            'md_text', 'md_code', 'sentence_ids', 'report_links', 'report_marks', 'report_columns', 'report_summary',
-           'report_html', 'write_report', 'compare_story', 'resolve_reference', 'compare_corpus', 'version_lines',
-           'findings']
+           'report_html', 'write_report', 'compare_story', 'resolve_references', 'resolve_reference', 'compare_corpus',
+           'version_lines', 'pair_lines', 'findings']
 
 # %% ../nbs/01_compare.ipynb #c009
 _TRANS = str.maketrans({'‘': "'", '’': "'", '‚': "'", '“': '"', '”': '"', '„': '"', '–': '-', '—': '-', '\u00a0': ' '})
@@ -166,158 +170,286 @@ def group_stories(tables: dict, candidate=0.2, overlap=0.5, semantic=0.9, embed_
     return pd.DataFrame(rows, columns=STORY_COLUMNS).sort_values(['story_id', 'doc_id'], ignore_index=True)
 
 # %% ../nbs/01_compare.ipynb #c026
-from dataclasses import dataclass
-from scipy import sparse
-
 @dataclass(frozen=True)
 class Settings:
     "Thresholds of the comparison: the notebook parameters of the same names."
     min_score: float = 0.5
     min_semantic: float = 0.6
-    near_verbatim: float = 0.9
-    edited: float = 0.7
+    near_verbatim: float = 0.95
+    edited: float = 0.5
     partial_containment: float = 0.6
     margin: float = 0.1
     min_evidence: int = 2
     max_sentences: int = 2000
+    anchor: int = 3
+    moved_run: int = 6
 
-ALIGNMENT_COLUMNS = ['story_id', 'doc_a', 'sent_a', 'doc_b', 'sent_b', 'text_a', 'text_b', 'relation', 'lexical', 'semantic', 'score']
-RELATIONS = ['identical', 'near-verbatim', 'edited', 'paraphrase', 'partial']
+ALIGNMENT_COLUMNS = ['story_id', 'doc_a', 'sent_a', 'doc_b', 'sent_b', 'text_a', 'text_b', 'relation', 'lexical', 'semantic',
+                     'score', 'kept', 'reordered', 'substituted']
+RELATIONS = ['identical', 'near-verbatim', 'edited', 'paraphrase', 'partial', 'repeat', 'moved']
 
-def lexical(ta: list[str], tb: list[str]) -> np.ndarray:
-    "Matrix of rapidfuzz ratio (0-1) between the normalised texts of `ta` and `tb`."
-    if not len(ta) or not len(tb): return np.zeros((len(ta), len(tb)), np.float32)
-    return process.cdist([norm(t) for t in ta], [norm(t) for t in tb], scorer=fuzz.ratio, dtype=np.float32, workers=1) / 100
+# %% ../nbs/01_compare.ipynb #nc2855a2
+_WORD = re.compile(r"\w+(?:'\w+)*")
 
-def containment(ta: list[str], tb: list[str]) -> np.ndarray:
-    "Matrix: share of the content words of `ta[i]` found in `tb[j]` (0 when `ta[i]` has none)."
-    vocab, mats = {}, []
-    for texts in (ta, tb):
-        rows, cols = [], []
-        for i, t in enumerate(texts):
-            for w in content_words(t): rows.append(i); cols.append(vocab.setdefault(w, len(vocab)))
-        mats.append((rows, cols, len(texts)))
-    a, b = [sparse.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=(n, len(vocab))) for r, c, n in mats]
-    inter = (a @ b.T).toarray()
-    size = np.asarray(a.sum(1)).ravel()
-    return np.divide(inter, size[:, None], out=np.zeros_like(inter), where=size[:, None] > 0)
+@lru_cache(maxsize=2**18)
+def words(text: str, # a sentence
+         ) -> tuple:
+    "Normalised words of `text`, punctuation dropped: the units of word-level comparison (cached)."
+    return tuple(_WORD.findall(norm(text)))
 
-def relation(lex: float, sem: float, same: bool, st: Settings = Settings()) -> str | None:
-    "Relation of a one-to-one pair with these scores, or None when they do not align."
-    if same: return 'identical'
-    if (lex + sem) / 2 < st.min_score: return None
-    if lex >= st.near_verbatim: return 'near-verbatim'
-    if lex >= st.edited: return 'edited'
-    if sem >= st.min_semantic: return 'paraphrase'
-    return None
+# %% ../nbs/01_compare.ipynb #n9bdfca2
+def anchors(ws: tuple, # words of a sentence (`words`)
+            n: int = 3, # words per sequence
+           ) -> set:
+    "Word `n`-grams of `ws` holding at least one content word: a shared one anchors a sentence pair."
+    return {g for g in zip(*(ws[k:] for k in range(n))) if any(w not in STOP_WORDS for w in g)}
 
-# %% ../nbs/01_compare.ipynb #c029
-def align_pair(ta: list[str], tb: list[str], ea: np.ndarray, eb: np.ndarray, st: Settings = Settings()) -> tuple[list, np.ndarray]:
-    "Links between sentences `ta` and `tb` (embeddings `ea`, `eb`): [(i, j, relation, lexical, semantic, score)], and the score matrix."
-    lex = lexical(ta, tb)
-    sem = np.clip(ea @ eb.T, 0, 1) if len(ta) and len(tb) else np.zeros_like(lex)
-    score = (lex + sem) / 2
-    if not lex.size: return [], score
-    na, nb = [norm(t) for t in ta], [norm(t) for t in tb]
-    ok = ((score >= st.min_score) & ((lex >= st.edited) | (sem >= st.min_semantic))) | (lex >= 0.9999)
-    ok &= (score >= score.max(1, keepdims=True) - st.margin) & (score >= score.max(0, keepdims=True) - st.margin)
-    links, pa, pb = [], {}, {}
-    for k in np.argsort(-np.where(ok, score, -1), axis=None, kind='stable')[:int(ok.sum())]:  # competitive linking
-        i, j = divmod(int(k), score.shape[1])
-        if i in pa or j in pb: continue
-        rel = relation(lex[i, j], sem[i, j], na[i] == nb[j], st)
-        if rel: links.append((i, j, rel)); pa[i] = j; pb[j] = i
-    # one-to-many: a sentence without a partner that is a piece of one, or completes its neighbour's link
-    wanted, combos = [], []
-    sem_of = lambda side, i, j: sem[i, j] if side == 0 else sem[j, i]
-    for side, (own, other, partner, s) in enumerate([(ta, tb, pa, score), (tb, ta, pb, score.T)]):
-        c = containment(own, other)
-        for i in range(len(own)):
-            if i in partner or not other: continue
-            j = int(np.lexsort((-s[i], -c[i]))[0])  # the sentence holding most of its content words (then best score)
-            if len(content_words(own[i])) >= 3 and c[i, j] >= st.partial_containment:
-                wanted.append((side, i, j)); continue
-            for k in (i - 1, i + 1):
-                if k in partner and sem_of(side, i, partner[k]) >= st.min_semantic - 0.2 and s[k, partner[k]] >= st.min_score:
-                    joined = ' '.join([own[min(i, k)], own[max(i, k)]])
-                    combos.append((side, i, k, partner[k], joined)); break
-    for side, i, k, j, joined in combos:  # the joined pair's embedding is taken as the normalised sum of its two (no model call)
-        own_e, eo = (ea, eb) if side == 0 else (eb, ea)
-        v = own_e[i] + own_e[k]; v = v / (np.linalg.norm(v) or 1)
-        new = (fuzz.ratio(norm(joined), norm((tb if side == 0 else ta)[j])) / 100 + float(np.clip(v @ eo[j], 0, 1))) / 2
-        old = score[k, j] if side == 0 else score[j, k]
-        if new > old + 0.02: wanted.append((side, i, j))
-    for side, i, j in sorted(set(wanted)):
-        a, b = (i, j) if side == 0 else (j, i)
-        links.append((a, b, 'partial'))
-    links = sorted({(a, b): r for a, b, r in links}.items())
-    return [(a, b, r, float(lex[a, b]), float(sem[a, b]), float(score[a, b])) for (a, b), r in links], score
+# %% ../nbs/01_compare.ipynb #n31df687
+def word_edits(wa: tuple, # words of one sentence
+               wb: tuple, # words of the other
+              ) -> dict:
+    "Shares of the longer sentence's words kept in order, reordered and substituted; Dice share; longest shared run."
+    blocks = difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_matching_blocks()
+    kept, common = sum(b.size for b in blocks), sum((Counter(wa) & Counter(wb)).values())
+    long = max(len(wa), len(wb)) or 1
+    return dict(kept=kept / long, reordered=(common - kept) / long, substituted=(long - common) / long,
+                dice=2 * common / ((len(wa) + len(wb)) or 1), run=max(b.size for b in blocks), changed=long - kept)
 
-# %% ../nbs/01_compare.ipynb #c034
+# %% ../nbs/01_compare.ipynb #na783f42
+def grade(wa: tuple, # words of one sentence
+          wb: tuple, # words of the other
+          e: dict, # their `word_edits`
+          st: Settings = Settings(), # thresholds
+         ) -> str | None:
+    "Relation of an anchored sentence pair from its word edits; None when too few words are shared."
+    if wa == wb: return 'identical'
+    if e['dice'] < st.min_score: return None
+    if e['kept'] >= st.near_verbatim or e['changed'] <= 1: return 'near-verbatim'
+    return 'edited' if e['kept'] >= st.edited else 'paraphrase'
+
+# %% ../nbs/01_compare.ipynb #n06ceeed
+def candidates(WA: list, # words of the sentences of one version
+               WB: list, # and of the other
+               n: int = 3, # anchor length
+              ) -> dict:
+    "Sentence pairs (i, j) that share an anchor (or are the same short sentence), with their `word_edits`."
+    keys = lambda w: anchors(w, n) or ({w} if w else set())
+    index = defaultdict(set)
+    for j, w in enumerate(WB):
+        for g in keys(w): index[g].add(j)
+    return {(i, j): word_edits(w, WB[j]) for i, w in enumerate(WA) for j in sorted(set().union(*[index.get(g, ()) for g in keys(w)]))}
+
+# %% ../nbs/01_compare.ipynb #ned1cacc
+def compete(scores: dict, # {(i, j): score} of candidate links
+            margin: float = 0.1, # a link must score within this of the best of both its sentences
+           ) -> list:
+    "Competitive linking (Melamed 2000): best pair first, each sentence once, within `margin` of both sentences' best."
+    best_i, best_j = defaultdict(float), defaultdict(float)
+    for (i, j), s in scores.items(): best_i[i], best_j[j] = max(best_i[i], s), max(best_j[j], s)
+    out, used_i, used_j = [], set(), set()
+    for (i, j), s in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+        if i in used_i or j in used_j or s < best_i[i] - margin or s < best_j[j] - margin: continue
+        out.append((i, j)); used_i.add(i); used_j.add(j)
+    return out
+
+# %% ../nbs/01_compare.ipynb #n58c2064
+def one_to_one(WA: list, # words of the sentences of one version
+               WB: list, # and of the other
+               cand: dict, # `candidates`
+               st: Settings = Settings(), # thresholds
+              ) -> dict:
+    "Anchored one-to-one links {(i, j): relation}, linked competitively on the Dice share of words."
+    ok = {k: e['dice'] for k, e in cand.items() if grade(WA[k[0]], WB[k[1]], e, st)}
+    return {(i, j): grade(WA[i], WB[j], cand[(i, j)], st) for i, j in compete(ok, st.margin)}
+
+# %% ../nbs/01_compare.ipynb #ndc8a3fe
+def _has_run(wa, wb, wc, n) -> bool:
+    "Does `wc` hold the longest run shared by `wa` and `wb`?"
+    m = difflib.SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb))
+    return f" {' '.join(wa[m.a:m.a + m.size])} " in f" {' '.join(wc)} "
+
+def _extra(own, other, i, j, e, partner, taken, moved, st) -> str | None:
+    "The one-to-many relation of an anchored pair (i of `own`, j of `other`) not linked one-to-one, or None."
+    if moved: return 'moved' if e['run'] >= st.moved_run and not any(_has_run(own[i], other[j], other[y], st.moved_run) for y in partner.get(i, ())) else None
+    if i in partner: return None
+    if grade(own[i], other[j], e, st) in ('identical', 'near-verbatim') and j in taken: return 'repeat'
+    if len(content_words(' '.join(own[i]))) >= 3 and e['dice'] * (len(own[i]) + len(other[j])) / 2 / max(1, len(own[i])) >= st.partial_containment:
+        return 'partial'
+
+# %% ../nbs/01_compare.ipynb #n4f08280
+def one_to_many(WA: list, # words of the sentences of one version
+                WB: list, # and of the other
+                cand: dict, # `candidates`
+                links: dict, # `one_to_one` links
+                st: Settings = Settings(), # thresholds
+               ) -> dict:
+    "Extra links {(i, j): relation} of sentences that split, merge or repeat (first), or of clauses that moved."
+    out = {}
+    for moved in (False, True):
+        for side, (own, other) in enumerate([(WA, WB), (WB, WA)]):
+            partner = defaultdict(set)
+            for k in list(links) + list(out): partner[k[side]].add(k[1 - side])
+            taken = {k[1 - side] for k in links}
+            for key, e in sorted(cand.items()):
+                i, j = key if side == 0 else key[::-1]
+                if key not in links and key not in out and (rel := _extra(own, other, i, j, e, partner, taken, moved, st)): out[key] = rel
+    return out
+
+# %% ../nbs/01_compare.ipynb #nbba907d
+def gaps_between(links: dict, # {(i, j): relation} found so far
+                 na: int, # sentences of one version
+                 nb: int, # of the other
+                ) -> list:
+    "Unlinked sentence pairs (i, j) lying between the same two order-keeping links: where a paraphrase may sit."
+    keep = sorted(k for k, r in links.items() if r not in ('moved', 'repeat'))
+    used_a, used_b = {i for i, _ in links}, {j for _, j in links}
+    out = []
+    for (i0, j0), (i1, j1) in zip([(-1, -1)] + keep, keep + [(na, nb)]):
+        if j1 > j0: out += [(i, j) for i in range(i0 + 1, i1) if i not in used_a for j in range(j0 + 1, j1) if j not in used_b]
+    return out
+
+# %% ../nbs/01_compare.ipynb #n83c33ad
+def paraphrases(ta: list, # sentences of one version
+                tb: list, # of the other
+                pairs: list, # `gaps_between` pairs
+                vec, # texts -> unit embeddings
+                st: Settings = Settings(), # thresholds
+               ) -> dict:
+    "Paraphrase links {(i, j): cosine} among `pairs` whose embeddings reach `st.min_semantic`, linked competitively."
+    if not pairs: return {}
+    ia, ib = sorted({i for i, _ in pairs}), sorted({j for _, j in pairs})
+    ea, eb = vec([ta[i] for i in ia]), vec([tb[j] for j in ib])
+    sem = {(i, j): float(ea[ia.index(i)] @ eb[ib.index(j)]) for i, j in pairs}
+    return {k: sem[k] for k in compete({k: s for k, s in sem.items() if s >= st.min_semantic}, st.margin)}
+
+# %% ../nbs/01_compare.ipynb #n31a1d67
+def align_pair(ta: list, # sentences of one version
+               tb: list, # of the other
+               vec, # texts -> unit embeddings (called only for unanchored sentences in gaps)
+               st: Settings = Settings(), # thresholds
+              ) -> list:
+    "Links between the sentences of two versions that reuse each other: [(i, j, relation, word_edits, cosine or None)]."
+    if not ta or not tb: return []
+    WA, WB = [words(t) for t in ta], [words(t) for t in tb]
+    cand = candidates(WA, WB, st.anchor)
+    links = one_to_one(WA, WB, cand, st)
+    links.update(one_to_many(WA, WB, cand, links, st))
+    para = paraphrases(ta, tb, gaps_between(links, len(ta), len(tb)), vec, st)
+    out = [(i, j, r, cand[(i, j)], None) for (i, j), r in links.items()]
+    out += [(i, j, 'paraphrase', word_edits(WA[i], WB[j]), s) for (i, j), s in para.items()]
+    return sorted(out, key=lambda x: x[:2])
+
+# %% ../nbs/01_compare.ipynb #n6cf4f1a
 @dataclass
 class Story:
-    "One story: its documents, sentences (+ embeddings), corpus rows, and, after `align_story`, its alignments."
+    "One story: its documents, sentences and corpus rows; after `align_story`, its `pairs` and `alignments`."
     story_id: str
     docs: list
     sents: pd.DataFrame
-    emb: np.ndarray
     tables: dict
+    pairs: pd.DataFrame = None
     alignments: pd.DataFrame = None
-    matrices: dict = None
-    notes: list = None
+    notes: list = field(default_factory=list)
+    vectors: dict = field(default_factory=dict)
+    batch_size: int = 16
 
-def story_tables(tables: dict, doc_ids) -> dict:
+# %% ../nbs/01_compare.ipynb #naa95490
+def story_vectors(story: Story, # the story whose cache is used
+                  texts: list, # sentences to embed
+                 ) -> np.ndarray:
+    "Unit embeddings of `texts`, each distinct text encoded once per story and kept in `story.vectors`."
+    new = [t for t in dict.fromkeys(map(norm, texts)) if t not in story.vectors]
+    if new: story.vectors.update(zip(new, embed(new, story.batch_size)))
+    return np.array([story.vectors[norm(t)] for t in texts], np.float32).reshape(len(texts), 384)
+
+# %% ../nbs/01_compare.ipynb #nd7113e5
+def story_tables(tables: dict, # the corpus tables
+                 doc_ids, # the story's documents
+                ) -> dict:
     "The rows of every corpus table that belong to `doc_ids`."
     ids = set(doc_ids)
     return {n: df[df.doc_id.isin(ids)] for n, df in tables.items() if isinstance(df, pd.DataFrame) and 'doc_id' in df}
 
-def prepare_story(story_id: str, tables: dict, doc_ids, st: Settings = Settings(), batch_size: int = 16) -> Story:
-    "A `Story` of `doc_ids`: their sentences in order (cut to `st.max_sentences` per document) and embeddings."
+# %% ../nbs/01_compare.ipynb #n36e24d6
+def prepare_story(story_id: str, # the story
+                  tables: dict, # the corpus tables
+                  doc_ids, # its documents
+                  st: Settings = Settings(), # thresholds (`max_sentences`)
+                  batch_size: int = 16, # sentences per embedding batch
+                 ) -> Story:
+    "A `Story` of `doc_ids`: their sentences in corpus order, cut to `st.max_sentences` per document."
     order = {d: i for i, d in enumerate(tables['documents'].doc_id)}
-    docs = sorted(set(doc_ids), key=order.get)
-    t = story_tables(tables, docs)
+    docs, t = sorted(set(doc_ids), key=order.get), story_tables(tables, doc_ids)
     s = t['sentences'].assign(_o=lambda d: d.doc_id.map(order)).sort_values(['_o', 'sent_id']).drop(columns='_o')
-    notes = []
-    for d, n in s.groupby('doc_id', sort=False).size().items():
-        if n > st.max_sentences: notes.append(f'{d}: {n} sentences, compared on the first {st.max_sentences}')
-    s = s[s.sent_id < st.max_sentences] if notes else s
+    notes = [f'{d}: {n} sentences, compared on the first {st.max_sentences}'
+             for d, n in s.groupby('doc_id', sort=False).size().items() if n > st.max_sentences]
     for n in notes: warnings.warn(f'story {story_id}: {n}')
-    empty = [d for d in docs if d not in set(s.doc_id)]
-    notes += [f'{d}: no sentences to compare' for d in empty]
-    s = s.reset_index(drop=True)
-    return Story(story_id, docs, s, embed(s.text.tolist(), batch_size), t, notes=notes)
+    s = s[s.sent_id < st.max_sentences].reset_index(drop=True)
+    notes += [f'{d}: no sentences to compare' for d in docs if d not in set(s.doc_id)]
+    return Story(story_id, docs, s, t, notes=notes, batch_size=batch_size)
 
-def align_story(story: Story, st: Settings = Settings(), batch_size: int = 16) -> Story:
-    "Align every pair of the story's documents; fills `story.alignments` and `story.matrices` (score matrices)."
-    s, rows, story.matrices = story.sents, [], {}
-    idx = {d: np.flatnonzero(s.doc_id.values == d) for d in story.docs}
+# %% ../nbs/01_compare.ipynb #n9ec33e8
+PAIR_COLUMNS = (['story_id', 'doc_a', 'doc_b'] + PAIR_FEATURES + ['reuse_level', 'confidence', 'evidence', 'aligned_a', 'aligned_b']
+                + [f"{r.replace('-', '_')}_{s}" for r in RELATIONS for s in 'ab'])
+
+def body(story: Story, # a story
+         doc: str, # one of its documents
+        ) -> pd.DataFrame:
+    "The body sentences of `doc` (headings, titles, bylines and list markers left out), in order."
+    s = story.sents
+    return s[(s.doc_id == doc) & ~s.is_heading]
+
+# %% ../nbs/01_compare.ipynb #nc3cd19a
+def pair_verdicts(story: Story, # a prepared story
+                 ) -> pd.DataFrame:
+    "One row per pair of versions: the reuse evidence of their body texts (`pair_features`) and the verdict."
+    text = {d: ' '.join(body(story, d).text) for d in story.docs}
+    rows = []
     for a, b in combinations(story.docs, 2):
-        ia, ib = idx[a], idx[b]
-        ta, tb = s.text.values[ia].tolist(), s.text.values[ib].tolist()
-        links, score = align_pair(ta, tb, story.emb[ia], story.emb[ib], st)
-        story.matrices[(a, b)] = score
-        for i, j, rel, lex, sem, sc in links:
-            rows.append(dict(story_id=story.story_id, doc_a=a, sent_a=int(s.sent_id.values[ia[i]]), doc_b=b, sent_b=int(s.sent_id.values[ib[j]]),
-                             text_a=ta[i], text_b=tb[j], relation=rel, lexical=round(lex, 4), semantic=round(sem, 4), score=round(sc, 4)))
+        f = pair_features(text[a], text[b])
+        level, conf, ev = reuse_verdict(f)
+        rows.append(dict(story_id=story.story_id, doc_a=a, doc_b=b, **f, reuse_level=level, confidence=round(conf, 4), evidence=ev))
+    return pd.DataFrame(rows, columns=PAIR_COLUMNS[:len(PAIR_FEATURES) + 6])
+
+# %% ../nbs/01_compare.ipynb #n54d675e
+def aligned_shares(story: Story, # an aligned story
+                  ) -> pd.DataFrame:
+    "`story.pairs` with the share of each side's body words in aligned sentences, in all and by relation."
+    n = {(d, s): len(words(t)) for d, s, t in zip(story.sents.doc_id, story.sents.sent_id, story.sents.text)}
+    tot = {d: sum(n[(d, s)] for s in body(story, d).sent_id) or 1 for d in story.docs}
+    al, p = story.alignments, story.pairs.copy()
+    for side in 'ab':
+        for rel in [None] + RELATIONS:
+            x = al if rel is None else al[al.relation == rel]
+            got = {k: set(v) for k, v in x.groupby(['doc_a', 'doc_b'])[f'sent_{side}']}
+            p[f'aligned_{side}' if rel is None else f"{rel.replace('-', '_')}_{side}"] = [
+                round(sum(n[(d, s)] for s in got.get((a, b), ())) / tot[d], 4) for a, b, d in zip(p.doc_a, p.doc_b, p[f'doc_{side}'])]
+    return p[PAIR_COLUMNS]
+
+# %% ../nbs/01_compare.ipynb #n77f56cb
+def align_story(story: Story, # a prepared story
+                st: Settings = Settings(), # thresholds
+               ) -> Story:
+    "Judge every pair of versions (`pairs`), then align the sentences of the pairs that reuse each other."
+    story.pairs, rows = pair_verdicts(story), []
+    vec = lambda texts: story_vectors(story, texts)
+    for a, b in story.pairs.loc[story.pairs.reuse_level != 'independent', ['doc_a', 'doc_b']].values:
+        A, B = body(story, a), body(story, b)
+        for i, j, rel, e, sem in align_pair(A.text.tolist(), B.text.tolist(), vec, st):
+            rows.append(dict(story_id=story.story_id, doc_a=a, sent_a=int(A.sent_id.iat[i]), doc_b=b, sent_b=int(B.sent_id.iat[j]),
+                             text_a=A.text.iat[i], text_b=B.text.iat[j], relation=rel, lexical=round(e['dice'], 4),
+                             semantic=np.nan if sem is None else round(sem, 4), score=round(e['dice'] if sem is None else sem, 4),
+                             **{k: round(e[k], 4) for k in ('kept', 'reordered', 'substituted')}))
     story.alignments = pd.DataFrame(rows, columns=ALIGNMENT_COLUMNS)
+    story.pairs = aligned_shares(story)
     return story
 
-# %% ../nbs/01_compare.ipynb #c040
-def score_separation(story: Story) -> pd.DataFrame:
-    "Per sentence and other version: best score of an aligned partner (`aligned`) and best of the rest (`other`)."
-    s, rows = story.sents, []
-    linked = defaultdict(set)
-    for r in story.alignments.itertuples():
-        linked[(r.doc_a, r.sent_a, r.doc_b)].add(r.sent_b); linked[(r.doc_b, r.sent_b, r.doc_a)].add(r.sent_a)
-    for (a, b), m in story.matrices.items():
-        sa, sb = s.sent_id[s.doc_id == a].values, s.sent_id[s.doc_id == b].values
-        for x, y, mat, ids in ((a, b, m, sb), (b, a, m.T, sa)):
-            for i, sid in enumerate(sa if x == a else sb):
-                got = linked.get((x, int(sid), y), set())
-                mask = np.isin(ids, list(got))
-                rows.append(dict(doc=x, other=y, sent_id=int(sid), aligned=mat[i][mask].max() if mask.any() else np.nan,
-                                 other_best=mat[i][~mask].max() if (~mask).any() else np.nan))
-    return pd.DataFrame(rows)
+# %% ../nbs/01_compare.ipynb #ne4c1b23
+def reuse_pairs(story: Story, # an aligned story
+               ) -> list:
+    "The (doc_a, doc_b) pairs of the story whose verdict is reuse (any level but `independent`)."
+    p = story.pairs
+    return [tuple(x) for x in p.loc[p.reuse_level != 'independent', ['doc_a', 'doc_b']].values]
 
 # %% ../nbs/01_compare.ipynb #c044
 COVERAGE_COLUMNS = ['story_id', 'doc_id', 'against', 'units', 'carried', 'coverage', 'own_units']
@@ -330,7 +462,7 @@ def units(story: Story) -> pd.DataFrame:
     g = nx.Graph()
     g.add_nodes_from(zip(s.doc_id, s.sent_id))
     g.add_edges_from(((r.doc_a, r.sent_a), (r.doc_b, r.sent_b)) for r in story.alignments.itertuples()
-                     if (r.doc_a, r.sent_a) in g and (r.doc_b, r.sent_b) in g)
+                     if r.relation != 'moved' and (r.doc_a, r.sent_a) in g and (r.doc_b, r.sent_b) in g)
     rank = {d: i for i, d in enumerate(story.docs)}
     key = lambda n: (rank[n[0]], n[1])
     comps = sorted((sorted(c, key=key) for c in nx.connected_components(g)), key=lambda c: key(c[0]))
@@ -361,25 +493,28 @@ def kept(story: Story, reference: str | None = None) -> dict:
                 omissions=pd.DataFrame(omit, columns=OMISSION_COLUMNS))
 
 # %% ../nbs/01_compare.ipynb #c055
-DUPLICATE_COLUMNS = ['story_id', 'doc_id', 'sent_a', 'sent_b', 'text_a', 'text_b', 'relation', 'lexical', 'semantic', 'score']
+DUPLICATE_COLUMNS = ['story_id', 'doc_id', 'sent_a', 'sent_b', 'text_a', 'text_b', 'relation', 'lexical', 'kept']
 
-def duplicates(story: Story, st: Settings = Settings()) -> pd.DataFrame:
-    "Pairs of body sentences of one document that repeat each other."
-    rows, s = [], story.sents
+def duplicates(story: Story, # a prepared story
+               st: Settings = Settings(), # thresholds
+              ) -> pd.DataFrame:
+    "Pairs of body sentences of one document that repeat each other (identical, near-verbatim or edited)."
+    rows = []
     for d in story.docs:
-        ix = np.flatnonzero((s.doc_id.values == d) & ~s.is_heading.values)
-        if len(ix) < 2: continue
-        t = s.text.values[ix].tolist()
-        lex = lexical(t, t); sem = np.clip(story.emb[ix] @ story.emb[ix].T, 0, 1)
-        for i, j in zip(*np.triu_indices(len(ix), 1)):
-            strict = Settings(**{**st.__dict__, 'min_semantic': st.min_semantic + 0.2})
-            rel = relation(lex[i, j], sem[i, j], norm(t[i]) == norm(t[j]), strict)
-            if rel: rows.append(dict(story_id=story.story_id, doc_id=d, sent_a=int(s.sent_id.values[ix[i]]), sent_b=int(s.sent_id.values[ix[j]]),
-                                     text_a=t[i], text_b=t[j], relation=rel, lexical=round(float(lex[i, j]), 4),
-                                     semantic=round(float(sem[i, j]), 4), score=round(float(lex[i, j] + sem[i, j]) / 2, 4)))
+        b = body(story, d); W = [words(t) for t in b.text]
+        for (i, j), e in candidates(W, W, st.anchor).items():
+            rel = grade(W[i], W[j], e, st) if i < j else None
+            if rel in ('identical', 'near-verbatim', 'edited'):
+                rows.append(dict(story_id=story.story_id, doc_id=d, sent_a=int(b.sent_id.iat[i]), sent_b=int(b.sent_id.iat[j]), text_a=b.text.iat[i],
+                                 text_b=b.text.iat[j], relation=rel, lexical=round(e['dice'], 4), kept=round(e['kept'], 4)))
     return pd.DataFrame(rows, columns=DUPLICATE_COLUMNS)
 
 # %% ../nbs/01_compare.ipynb #c059
+def partners(story: Story, x: str) -> list:
+    "The versions of the story that reuse `x` or are reused by it, in story order."
+    near = {d for p in reuse_pairs(story) if x in p for d in p} - {x}
+    return [d for d in story.docs if d in near]
+
 CUT_COLUMNS = ['story_id', 'doc_id', 'sent_ids', 'text', 'evidence', 'source_doc', 'source_sents', 'cut_text', 'cut_words', 'shared']
 
 def gaps(sents: pd.DataFrame) -> list[list[int]]:
@@ -422,8 +557,7 @@ def cut_candidates(story: Story) -> pd.DataFrame:
             ids = sx.sent_id.tolist()
             gtext = ' '.join(sx.text[sx.sent_id.isin(gap)])
             ev = '; '.join(sorted(set(e for e in sx.splice_evidence[sx.sent_id.isin(gap)].dropna())))
-            for y in story.docs:
-                if y == x: continue
+            for y in partners(story, x):
                 p = _partners(story.alignments, x, y)
                 sy = s[(s.doc_id == y) & ~s.is_heading]
                 before = [max(p[i]) for i in reversed(ids[:ids.index(gap[0])]) if p.get(i)][:1]
@@ -610,7 +744,7 @@ def quote_drift(story: Story, text: dict) -> list[dict]:
     if q is None or not len(q): return []
     q = q[q.kind == 'direct']
     rows = []
-    for a, b in combinations(story.docs, 2):
+    for a, b in reuse_pairs(story):
         for x, y in ((a, b), (b, a)):
             part = _partners(story.alignments, x, y)
             for r in q[q.doc_id == x].itertuples():
@@ -678,13 +812,12 @@ def derivation_evidence(story: Story, u: pd.DataFrame, cand: pd.DataFrame, dr: p
     out = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS[1:]).assign(story_id=story.story_id)[EVIDENCE_COLUMNS]
     return out.sort_values(['parent', 'child', 'kind'], ignore_index=True)
 
+_DERIVED = {'near copy': 'copy', 'light revision': 'edited copy', 'heavy revision': 'paraphrase'}
+
 def _relation(story: Story, p: str, c: str) -> str:
-    al = story.alignments
-    x = al[((al.doc_a == p) & (al.doc_b == c)) | ((al.doc_a == c) & (al.doc_b == p))]
-    n = max(1, len(x[x.relation != 'partial']))
-    close = x.relation.isin(['identical', 'near-verbatim']).sum() / n
-    edit = x.relation.isin(['identical', 'near-verbatim', 'edited']).sum() / n
-    return 'copy' if close >= 0.8 else 'edited copy' if edit >= 0.5 else 'paraphrase'
+    "The derivation relation of a reuse pair, from its `reuse_level`."
+    lv = {frozenset((r.doc_a, r.doc_b)): r.reuse_level for r in story.pairs.itertuples()}
+    return _DERIVED[lv[frozenset((p, c))]]
 
 def derive(story: Story, u: pd.DataFrame, ev: pd.DataFrame, st: Settings = Settings()) -> pd.DataFrame:
     "The `derivation` table of a story (see above)."
@@ -693,11 +826,13 @@ def derive(story: Story, u: pd.DataFrame, ev: pd.DataFrame, st: Settings = Setti
     sets = {d: set(u.unit[u.doc_id == d]) for d in docs}
     cont = lambda c, p: len(sets[c] & sets[p]) / len(sets[c]) if sets[c] else 0.0  # share of c's units that p carries
     against = ev.groupby(['parent', 'child']).n.sum().to_dict()
+    reused = {frozenset(p) for p in reuse_pairs(story)}
+    rg = nx.Graph(); rg.add_nodes_from(docs); rg.add_edges_from(tuple(p) for p in reused)
     g = nx.DiGraph()
     for i, c in enumerate(docs):
         g.add_edge(LOST, c, weight=1e-6)
         for j, p in enumerate(docs):
-            if p == c or against.get((p, c), 0) >= st.min_evidence or cont(c, p) < 0.5: continue
+            if p == c or frozenset((p, c)) not in reused or against.get((p, c), 0) >= st.min_evidence or cont(c, p) < 0.5: continue
             w = cont(c, p) + 1e-3 * (cont(c, p) - cont(p, c)) + 1e-5 * (j < i)
             g.add_edge(p, c, weight=w)
     tree = nx.maximum_spanning_arborescence(g, attr='weight', preserve_attrs=True)
@@ -705,11 +840,11 @@ def derive(story: Story, u: pd.DataFrame, ev: pd.DataFrame, st: Settings = Setti
     rows = []
     for p, c in sorted(tree.edges(), key=lambda e: (docs.index(e[1]),)):
         if p == LOST:
-            if len(roots) < 2: continue
-            ruled = [q for q in docs if q != c and against.get((q, c), 0) >= st.min_evidence]
+            if len(set(roots) & nx.node_connected_component(rg, c)) < 2: continue  # a lost source needs 2+ versions that reuse each other
+            ruled = [q for q in docs if q != c and frozenset((q, c)) in reused and against.get((q, c), 0) >= st.min_evidence]
             why = '; '.join(f"{q}: " + ', '.join(f'{k} {n}' for k, n in zip(e.kind, e.n)) for q in ruled
                             for e in [ev[(ev.parent == q) & (ev.child == c)]])
-            rows.append(dict(parent=LOST, child=c, relation='common source', confidence=round(len(ruled) / (len(docs) - 1), 4),
+            rows.append(dict(parent=LOST, child=c, relation='common source', confidence=round(len(ruled) / max(1, len(partners(story, c))), 4),
                              evidence=f'no version can be its parent ({why})' if ruled else 'no version carries half of its content'))
         else:
             n = against.get((p, c), 0)
@@ -723,17 +858,28 @@ def short(doc_id: str, n: int = 22) -> str:
     "A document id cut to `n` characters for figure labels."
     return doc_id if len(doc_id) <= n else doc_id[:n - 1] + '…'
 
+def pair_matrix(story: Story, a: str, b: str, st: Settings = Settings()) -> np.ndarray:
+    "Body sentences of `a` x `b`: Dice share of words of anchored pairs (cosine for embedding paraphrases), 0 elsewhere."
+    A, B = body(story, a), body(story, b)
+    m = np.zeros((len(A), len(B)), np.float32)
+    for (i, j), e in candidates([words(t) for t in A.text], [words(t) for t in B.text], st.anchor).items(): m[i, j] = e['dice']
+    al = story.alignments
+    pos_a, pos_b = {s: i for i, s in enumerate(A.sent_id)}, {s: j for j, s in enumerate(B.sent_id)}
+    for r in al[(al.doc_a == a) & (al.doc_b == b) & al.semantic.notna()].itertuples(): m[pos_a[r.sent_a], pos_b[r.sent_b]] = r.semantic
+    return m
+
 def alignment_figure(story: Story, a: str, b: str):
-    "Heatmap of the sentence scores of documents `a` × `b`; aligned pairs ringed (one-to-one) or dotted (partial)."
-    m = story.matrices[(a, b)]
+    "Heatmap of the sentence scores of documents `a` x `b`; aligned pairs ringed (one-to-one) or dotted (one-to-many)."
+    m = pair_matrix(story, a, b)
     fig, ax = plt.subplots(figsize=(min(12, 2 + 0.14 * m.shape[1]), min(12, 1.5 + 0.14 * m.shape[0])))
-    sns.heatmap(m, vmin=0, vmax=1, cmap='mako_r', ax=ax, cbar_kws=dict(label='score (mean of lexical and semantic)', shrink=0.6))
-    sa = story.sents.sent_id[story.sents.doc_id == a].tolist(); sb = story.sents.sent_id[story.sents.doc_id == b].tolist()
+    sns.heatmap(m, vmin=0, vmax=1, cmap='mako_r', ax=ax, cbar_kws=dict(label='share of words shared (cosine for paraphrases)', shrink=0.6))
+    sa, sb = body(story, a).sent_id.tolist(), body(story, b).sent_id.tolist()
     al = story.alignments[(story.alignments.doc_a == a) & (story.alignments.doc_b == b)]
+    many = al.relation.isin(['partial', 'repeat', 'moved'])
     for part, style in ((False, dict(s=40, facecolors='none', edgecolors='#e4572e', linewidths=1.2)), (True, dict(s=10, c='#f3a712', marker='s'))):
-        x = al[(al.relation == 'partial') == part]
+        x = al[many == part]
         ax.scatter([sb.index(j) + 0.5 for j in x.sent_b], [sa.index(i) + 0.5 for i in x.sent_a], **style,
-                   label='partial' if part else 'one-to-one')
+                   label='one-to-many' if part else 'one-to-one')
     step = max(1, len(sa) // 20)
     ax.set_yticks(np.arange(0, len(sa), step) + 0.5, sa[::step], fontsize=7); ax.set_xticks(np.arange(0, len(sb), max(1, len(sb) // 20)) + 0.5, sb[::max(1, len(sb) // 20)], fontsize=7)
     ax.set(xlabel=f'{b} sentence', ylabel=f'{a} sentence', title=f'Sentence alignment, {story.story_id}')
@@ -984,16 +1130,18 @@ def write_report(text: str, # the report's HTML
     return _atomic(Path(out_dir)/'report'/f'{story_id}.html', lambda p: Path(p).write_text(text, encoding='utf-8'))
 
 # %% ../nbs/01_compare.ipynb #c105
-COMPARE_TABLES = ['stories', 'alignments', 'coverage', 'additions', 'omissions', 'cuts', 'duplicates', 'drift', 'derivation',
+COMPARE_TABLES = ['stories', 'pairs', 'alignments', 'coverage', 'additions', 'omissions', 'cuts', 'duplicates', 'drift', 'derivation',
                   'derivation_evidence', 'comparison_problems', 'sentence_embeddings']
 CORPUS_INPUTS = ['documents', 'sentences', 'entities', 'numbers', 'quotes', 'attributions']
 
 def compare_story(story_id: str, tables: dict, doc_ids, st: Settings = Settings(), reference: str | None = None,
                   batch_size: int = 16) -> tuple[dict, Story]:
     "All comparison tables (except `stories`) of one story, and the aligned `Story`."
-    story = align_story(prepare_story(story_id, tables, doc_ids, st, batch_size), st, batch_size)
+    story = align_story(prepare_story(story_id, tables, doc_ids, st, batch_size), st)
     u = units(story)
-    out = dict(alignments=story.alignments, **kept(story, reference), duplicates=duplicates(story, st))
+    refs = [d for d in story.docs if d in set([reference] if isinstance(reference, str) else reference or ())]
+    if len(refs) > 1: story.notes.append(f'{len(refs)} references in one story ({", ".join(refs)}): coverage is against {refs[0]}')
+    out = dict(pairs=story.pairs, alignments=story.alignments, **kept(story, refs[0] if refs else None), duplicates=duplicates(story, st))
     cand = cut_candidates(story)
     out['cuts'] = cuts(story, cand)
     out['drift'] = drift(story)
@@ -1002,9 +1150,18 @@ def compare_story(story_id: str, tables: dict, doc_ids, st: Settings = Settings(
     probs = [dict(story_id=story_id, problem=n) for n in story.notes]
     if len(story.docs) == 1: probs.append(dict(story_id=story_id, problem=f'{story.docs[0]}: the only version of its story, nothing to compare'))
     out['comparison_problems'] = pd.DataFrame(probs, columns=['story_id', 'problem'])
-    out['sentence_embeddings'] = pd.DataFrame(dict(doc_id=story.sents.doc_id.values, sent_id=story.sents.sent_id.values,
-                                                   vector=list(story.emb.astype(np.float32))))
+    keys = story.sents.text.map(norm); have = keys.isin(story.vectors.keys()).values
+    out['sentence_embeddings'] = pd.DataFrame(dict(doc_id=story.sents.doc_id.values[have], sent_id=story.sents.sent_id.values[have],
+                                                   vector=[story.vectors[k] for k in keys[have]]))
     return out, story
+
+def resolve_references(reference: str, # doc_ids or file names, comma-separated (one per story); '' for none
+                       documents: pd.DataFrame, # the corpus `documents` table
+                      ) -> list:
+    "The reference doc_ids: those named in `reference` and those the corpus marks (`is_reference`), in corpus order."
+    named = {resolve_reference(r.strip(), documents) for r in str(reference or '').split(',') if r.strip()}
+    marked = set(documents.doc_id[documents.is_reference.fillna(False).astype(bool)]) if 'is_reference' in documents else set()
+    return [d for d in documents.doc_id if d in named | marked]
 
 def resolve_reference(reference: str, documents: pd.DataFrame) -> str | None:
     "The doc_id named by `reference` (a doc_id, a file path or name, or its stem); None for ''; a clear error otherwise."
@@ -1018,7 +1175,7 @@ def resolve_reference(reference: str, documents: pd.DataFrame) -> str | None:
     raise ValueError(f'reference {reference!r} names no document of the corpus (give a doc_id or file name, e.g. {documents.doc_id.iloc[0]!r})')
 
 def _empty(name: str) -> pd.DataFrame:
-    cols = dict(stories=STORY_COLUMNS, alignments=ALIGNMENT_COLUMNS, coverage=COVERAGE_COLUMNS, additions=ADDITION_COLUMNS,
+    cols = dict(stories=STORY_COLUMNS, pairs=PAIR_COLUMNS, alignments=ALIGNMENT_COLUMNS, coverage=COVERAGE_COLUMNS, additions=ADDITION_COLUMNS,
                 omissions=OMISSION_COLUMNS, cuts=CUT_COLUMNS, duplicates=DUPLICATE_COLUMNS, drift=DRIFT_COLUMNS,
                 derivation=DERIVATION_COLUMNS, derivation_evidence=EVIDENCE_COLUMNS, comparison_problems=['story_id', 'problem'],
                 sentence_embeddings=['doc_id', 'sent_id', 'vector'])
@@ -1027,7 +1184,7 @@ def _empty(name: str) -> pd.DataFrame:
 def compare_corpus(tables: dict, st: Settings = Settings(), reference: str = '', candidate=0.2, overlap=0.5, semantic=0.9,
                    batch_size: int = 16, keep=lambda story_id: False, on_story=None, log=None, stories=None) -> tuple[dict, dict]:
     "Group `tables`' documents into stories (unless `stories` gives them) and compare each; returns (tables, {story_id: Story} for `keep`-selected stories)."
-    ref = resolve_reference(reference, tables['documents'])
+    ref = resolve_references(reference, tables['documents'])
     if stories is None: stories = group_stories(tables, candidate, overlap, semantic, embed_docs=lambda t: embed_docs(t, batch_size))
     parts, kept_stories = defaultdict(list), {}
     for story_id, g in stories.groupby('story_id', sort=True):
@@ -1056,6 +1213,18 @@ def version_lines(t: dict, # the comparison tables of one story
             f'{md_text(r.against)}); {r.own_units} are its own; it lacks {lacks.get(r.doc_id, 0)} found elsewhere.'
             for r in t['coverage'].itertuples()]
 
+# %% ../nbs/01_compare.ipynb #n755c1ea
+def pair_lines(pairs: pd.DataFrame, # the `pairs` rows of one story
+              ) -> list[str]:
+    "Markdown lines on reuse between the versions: how many pairs at each level, or that they are independent reports."
+    if not len(pairs): return []
+    n = pairs.reuse_level.value_counts().reindex(REUSE_LEVELS).fillna(0).astype(int)
+    line = f'- Pairs of versions: ' + ', '.join(f'{k} {v}' for k, v in n.items() if v) + '.'
+    if n['independent'] == len(pairs):
+        line += (' No version reuses the text of another: these are independent reports of the event, so nothing was'
+                 ' copied, and there is no derivation tree.')
+    return [line]
+
 # %% ../nbs/01_compare.ipynb #c117a
 def findings(result: dict, # the comparison tables of the corpus
              story_id: str, # the story to describe
@@ -1065,6 +1234,7 @@ def findings(result: dict, # the comparison tables of the corpus
     al, dr, cu = t['alignments'], t['drift'], t['cuts']
     rel = ', '.join(f'{n} {r}' for r, n in al.relation.value_counts().reindex(RELATIONS).dropna().astype(int).items())
     lines = [f'**{md_text(story_id)}**: {len(t["coverage"])} versions, {len(al)} aligned sentence pairs ({rel}).']
+    lines += pair_lines(t['pairs'])
     lines += version_lines(t)
     if len(cu): lines.append(f'- {len(cu)} gaps left by cuts; {int((cu.cut_words > 0).sum())} filled from another '
                              f'version ({int(cu.cut_words.sum())} words restored).')
