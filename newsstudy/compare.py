@@ -22,7 +22,7 @@ import jinja2
 from markupsafe import Markup
 from datasketch import MinHash, MinHashLSH
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import JaroWinkler, LCSseq
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from dataclasses import dataclass, field
@@ -30,20 +30,21 @@ from .reuse import REUSE_LEVELS, PAIR_FEATURES, pair_features, reuse_verdict
 from .corpus import read_table, write_table, save_figure, count_words, parse_corpus, _atomic
 
 # %% auto #0
-__all__ = ['MODEL_SHA256', 'STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'PAIR_COLUMNS', 'COVERAGE_COLUMNS',
-           'ADDITION_COLUMNS', 'OMISSION_COLUMNS', 'DUPLICATE_COLUMNS', 'CUT_COLUMNS', 'DRIFT_COLUMNS', 'DRIFT_KINDS',
-           'LOST', 'DERIVATION_COLUMNS', 'EVIDENCE_COLUMNS', 'REPORT_CSS', 'REPORT_JS', 'REPORT_TEMPLATE',
-           'COMPARE_TABLES', 'CORPUS_INPUTS', 'norm', 'tokens', 'content_words', 'model_path', 'model_sha256',
-           'load_model', 'embed', 'embed_docs', 'body_texts', 'story_links', 'group_stories', 'Settings', 'words',
-           'anchors', 'word_edits', 'grade', 'candidates', 'compete', 'one_to_one', 'one_to_many', 'gaps_between',
-           'paraphrases', 'align_pair', 'Story', 'story_vectors', 'story_tables', 'prepare_story', 'body',
-           'pair_verdicts', 'aligned_shares', 'align_story', 'reuse_pairs', 'units', 'kept', 'duplicates', 'partners',
-           'gaps', 'fill_gap', 'cut_candidates', 'cuts', 'same_word', 'name_changes', 'term_changes', 'number_changes',
-           'drift', 'consistent_terms', 'quote_drift', 'derivation_evidence', 'derive', 'short', 'pair_matrix',
-           'alignment_figure', 'coverage_figure', 'derivation_figure', 'drift_figure', 'diff_ops', 'template',
-           'md_text', 'md_code', 'sentence_ids', 'report_links', 'report_marks', 'report_columns', 'report_summary',
-           'report_html', 'write_report', 'compare_story', 'resolve_references', 'resolve_reference', 'compare_corpus',
-           'version_lines', 'pair_lines', 'findings']
+__all__ = ['MODEL_SHA256', 'STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'MAX_ANCHOR_SENTENCES', 'PAIR_COLUMNS',
+           'COVERAGE_COLUMNS', 'ADDITION_COLUMNS', 'OMISSION_COLUMNS', 'DUPLICATE_COLUMNS', 'CUT_COLUMNS',
+           'DRIFT_COLUMNS', 'DRIFT_KINDS', 'LOST', 'DERIVATION_COLUMNS', 'EVIDENCE_COLUMNS', 'REPORT_CSS', 'REPORT_JS',
+           'REPORT_TEMPLATE', 'COMPARE_TABLES', 'CORPUS_INPUTS', 'norm', 'tokens', 'content_words', 'model_path',
+           'model_sha256', 'load_model', 'embed', 'embed_docs', 'body_texts', 'story_links', 'group_stories',
+           'Settings', 'words', 'anchors', 'word_edits', 'grade', 'candidates', 'compete', 'one_to_one', 'one_to_many',
+           'gaps_between', 'paraphrases', 'anchored', 'align_pair', 'Story', 'story_vectors', 'story_tables',
+           'prepare_story', 'body', 'title_relation', 'pair_verdicts', 'aligned_shares', 'align_story', 'reuse_pairs',
+           'units', 'kept', 'duplicates', 'partners', 'gaps', 'fill_gap', 'cut_candidates', 'cuts', 'same_word',
+           'name_changes', 'term_changes', 'number_changes', 'drift', 'consistent_terms', 'quote_drift',
+           'derivation_evidence', 'derive', 'short', 'pair_matrix', 'alignment_figure', 'coverage_figure',
+           'derivation_figure', 'drift_figure', 'diff_ops', 'template', 'md_text', 'md_code', 'sentence_ids',
+           'report_links', 'report_marks', 'report_columns', 'report_summary', 'report_html', 'write_report',
+           'compare_story', 'resolve_references', 'resolve_reference', 'compare_corpus', 'version_lines', 'pair_lines',
+           'findings']
 
 # %% ../nbs/01_compare.ipynb #c009
 _TRANS = str.maketrans({'‘': "'", '’': "'", '‚': "'", '“': '"', '”': '"', '„': '"', '–': '-', '—': '-', '\u00a0': ' '})
@@ -198,6 +199,7 @@ def words(text: str, # a sentence
     return tuple(_WORD.findall(norm(text)))
 
 # %% ../nbs/01_compare.ipynb #n9bdfca2
+@lru_cache(maxsize=2**18)
 def anchors(ws: tuple, # words of a sentence (`words`)
             n: int = 3, # words per sequence
            ) -> set:
@@ -209,11 +211,11 @@ def word_edits(wa: tuple, # words of one sentence
                wb: tuple, # words of the other
               ) -> dict:
     "Shares of the longer sentence's words kept in order, reordered and substituted; Dice share; longest shared run."
-    blocks = difflib.SequenceMatcher(None, wa, wb, autojunk=False).get_matching_blocks()
-    kept, common = sum(b.size for b in blocks), sum((Counter(wa) & Counter(wb)).values())
+    kept, common = LCSseq.similarity(wa, wb), sum((Counter(wa) & Counter(wb)).values())  # kept: longest common subsequence
+    run = difflib.SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb)).size
     long = max(len(wa), len(wb)) or 1
     return dict(kept=kept / long, reordered=(common - kept) / long, substituted=(long - common) / long,
-                dice=2 * common / ((len(wa) + len(wb)) or 1), run=max(b.size for b in blocks), changed=long - kept)
+                dice=2 * common / ((len(wa) + len(wb)) or 1), run=run, changed=long - kept)
 
 # %% ../nbs/01_compare.ipynb #na783f42
 def grade(wa: tuple, # words of one sentence
@@ -228,16 +230,19 @@ def grade(wa: tuple, # words of one sentence
     return 'edited' if e['kept'] >= st.edited else 'paraphrase'
 
 # %% ../nbs/01_compare.ipynb #n06ceeed
+MAX_ANCHOR_SENTENCES = 10  # an n-gram found in more sentences of one version is a formula of the text, not evidence
+
 def candidates(WA: list, # words of the sentences of one version
                WB: list, # and of the other
                n: int = 3, # anchor length
               ) -> dict:
-    "Sentence pairs (i, j) that share an anchor (or are the same short sentence), with their `word_edits`."
+    "Sentence pairs (i, j) that share a rare anchor (or are the same short sentence), with their `word_edits`."
     keys = lambda w: anchors(w, n) or ({w} if w else set())
-    index = defaultdict(set)
+    index, seen = defaultdict(set), Counter(g for w in WA for g in keys(w))
     for j, w in enumerate(WB):
         for g in keys(w): index[g].add(j)
-    return {(i, j): word_edits(w, WB[j]) for i, w in enumerate(WA) for j in sorted(set().union(*[index.get(g, ()) for g in keys(w)]))}
+    rare = lambda g: g in index and len(index[g]) <= MAX_ANCHOR_SENTENCES and seen[g] <= MAX_ANCHOR_SENTENCES
+    return {(i, j): word_edits(w, WB[j]) for i, w in enumerate(WA) for j in sorted(set().union(*[index[g] for g in keys(w) if rare(g)]))}
 
 # %% ../nbs/01_compare.ipynb #ned1cacc
 def compete(scores: dict, # {(i, j): score} of candidate links
@@ -273,6 +278,7 @@ def _extra(own, other, i, j, e, partner, taken, moved, st) -> str | None:
     if moved: return 'moved' if e['run'] >= st.moved_run and not any(_has_run(own[i], other[j], other[y], st.moved_run) for y in partner.get(i, ())) else None
     if i in partner: return None
     if grade(own[i], other[j], e, st) in ('identical', 'near-verbatim') and j in taken: return 'repeat'
+    if e['run'] == len(own[i]) >= st.anchor: return 'partial'  # a fragment found whole inside the other sentence
     if len(content_words(' '.join(own[i]))) >= 3 and e['dice'] * (len(own[i]) + len(other[j])) / 2 / max(1, len(own[i])) >= st.partial_containment:
         return 'partial'
 
@@ -323,20 +329,30 @@ def paraphrases(ta: list, # sentences of one version
     return {k: sem[k] for k in compete({k: s for k, s in sem.items() if s >= st.min_semantic}, st.margin)}
 
 # %% ../nbs/01_compare.ipynb #n31a1d67
+def anchored(ta: list, # sentences of one version
+             tb: list, # of the other
+             st: Settings = Settings(), # thresholds
+            ) -> tuple[dict, dict]:
+    "Anchored links {(i, j): relation} (one-to-one, then one-to-many) and the candidates' word edits."
+    WA, WB = [words(t) for t in ta], [words(t) for t in tb]
+    cand = candidates(WA, WB, st.anchor)
+    links = one_to_one(WA, WB, cand, st)
+    return {**links, **one_to_many(WA, WB, cand, links, st)}, cand
+
+# %% ../nbs/01_compare.ipynb #n0d4b788
 def align_pair(ta: list, # sentences of one version
                tb: list, # of the other
                vec, # texts -> unit embeddings (called only for unanchored sentences in gaps)
                st: Settings = Settings(), # thresholds
+               paraphrase: bool = True, # look for paraphrases in the gaps (not needed between near copies)
+               found: tuple | None = None, # `anchored(ta, tb, st)` when already computed
               ) -> list:
     "Links between the sentences of two versions that reuse each other: [(i, j, relation, word_edits, cosine or None)]."
     if not ta or not tb: return []
-    WA, WB = [words(t) for t in ta], [words(t) for t in tb]
-    cand = candidates(WA, WB, st.anchor)
-    links = one_to_one(WA, WB, cand, st)
-    links.update(one_to_many(WA, WB, cand, links, st))
-    para = paraphrases(ta, tb, gaps_between(links, len(ta), len(tb)), vec, st)
+    links, cand = found or anchored(ta, tb, st)
+    para = paraphrases(ta, tb, gaps_between(links, len(ta), len(tb)), vec, st) if paraphrase else {}
     out = [(i, j, r, cand[(i, j)], None) for (i, j), r in links.items()]
-    out += [(i, j, 'paraphrase', word_edits(WA[i], WB[j]), s) for (i, j), s in para.items()]
+    out += [(i, j, 'paraphrase', word_edits(words(ta[i]), words(tb[j])), s) for (i, j), s in para.items()]
     return sorted(out, key=lambda x: x[:2])
 
 # %% ../nbs/01_compare.ipynb #n6cf4f1a
@@ -352,6 +368,7 @@ class Story:
     notes: list = field(default_factory=list)
     vectors: dict = field(default_factory=dict)
     batch_size: int = 16
+    bodies: dict = field(default_factory=dict)
 
 # %% ../nbs/01_compare.ipynb #naa95490
 def story_vectors(story: Story, # the story whose cache is used
@@ -389,27 +406,39 @@ def prepare_story(story_id: str, # the story
     return Story(story_id, docs, s, t, notes=notes, batch_size=batch_size)
 
 # %% ../nbs/01_compare.ipynb #n9ec33e8
-PAIR_COLUMNS = (['story_id', 'doc_a', 'doc_b'] + PAIR_FEATURES + ['reuse_level', 'confidence', 'evidence', 'aligned_a', 'aligned_b']
+PAIR_COLUMNS = (['story_id', 'doc_a', 'doc_b'] + PAIR_FEATURES + ['reuse_level', 'confidence', 'evidence', 'title_relation', 'aligned_a', 'aligned_b']
                 + [f"{r.replace('-', '_')}_{s}" for r in RELATIONS for s in 'ab'])
 
 def body(story: Story, # a story
          doc: str, # one of its documents
         ) -> pd.DataFrame:
     "The body sentences of `doc` (headings, titles, bylines and list markers left out), in order."
-    s = story.sents
-    return s[(s.doc_id == doc) & ~s.is_heading]
+    if doc not in story.bodies: story.bodies[doc] = story.sents[(story.sents.doc_id == doc) & ~story.sents.is_heading]
+    return story.bodies[doc]
 
 # %% ../nbs/01_compare.ipynb #nc3cd19a
+def title_relation(ta, # title of one version (None or '' when it has none)
+                   tb, # of the other
+                  ) -> str | None:
+    "Titles compared as titles: `grade` of their words, 'different' when they share too little, None when one is missing."
+    if not isinstance(ta, str) or not isinstance(tb, str) or not ta.strip() or not tb.strip(): return None
+    wa, wb = words(ta), words(tb)
+    return grade(wa, wb, word_edits(wa, wb)) or 'different'
+
+# %% ../nbs/01_compare.ipynb #n15568d5
 def pair_verdicts(story: Story, # a prepared story
                  ) -> pd.DataFrame:
-    "One row per pair of versions: the reuse evidence of their body texts (`pair_features`) and the verdict."
+    "One row per pair of versions: the reuse evidence of their body texts (`pair_features`), the verdict, the titles compared."
     text = {d: ' '.join(body(story, d).text) for d in story.docs}
+    docs = story.tables['documents'].set_index('doc_id')
+    title = lambda d: docs.title.get(d) if 'title' in docs else None
     rows = []
     for a, b in combinations(story.docs, 2):
         f = pair_features(text[a], text[b])
         level, conf, ev = reuse_verdict(f)
-        rows.append(dict(story_id=story.story_id, doc_a=a, doc_b=b, **f, reuse_level=level, confidence=round(conf, 4), evidence=ev))
-    return pd.DataFrame(rows, columns=PAIR_COLUMNS[:len(PAIR_FEATURES) + 6])
+        rows.append(dict(story_id=story.story_id, doc_a=a, doc_b=b, **f, reuse_level=level, confidence=round(conf, 4), evidence=ev,
+                         title_relation=title_relation(title(a), title(b))))
+    return pd.DataFrame(rows, columns=PAIR_COLUMNS[:len(PAIR_FEATURES) + 7])
 
 # %% ../nbs/01_compare.ipynb #n54d675e
 def aligned_shares(story: Story, # an aligned story
@@ -432,10 +461,13 @@ def align_story(story: Story, # a prepared story
                ) -> Story:
     "Judge every pair of versions (`pairs`), then align the sentences of the pairs that reuse each other."
     story.pairs, rows = pair_verdicts(story), []
-    vec = lambda texts: story_vectors(story, texts)
-    for a, b in story.pairs.loc[story.pairs.reuse_level != 'independent', ['doc_a', 'doc_b']].values:
-        A, B = body(story, a), body(story, b)
-        for i, j, rel, e, sem in align_pair(A.text.tolist(), B.text.tolist(), vec, st):
+    todo = [(a, b, lv, body(story, a), body(story, b)) for a, b, lv in story.pairs[['doc_a', 'doc_b', 'reuse_level']].values if lv != 'independent']
+    found = {(a, b): anchored(A.text.tolist(), B.text.tolist(), st) for a, b, lv, A, B in todo}
+    gaps = [(A.text.iat[i], B.text.iat[j]) for a, b, lv, A, B in todo if lv != 'near copy'
+            for i, j in gaps_between(found[(a, b)][0], len(A), len(B))]
+    story_vectors(story, [t for g in gaps for t in g])  # one batch for the whole story
+    for a, b, lv, A, B in todo:
+        for i, j, rel, e, sem in align_pair(A.text.tolist(), B.text.tolist(), lambda t: story_vectors(story, t), st, lv != 'near copy', found[(a, b)]):
             rows.append(dict(story_id=story.story_id, doc_a=a, sent_a=int(A.sent_id.iat[i]), doc_b=b, sent_b=int(B.sent_id.iat[j]),
                              text_a=A.text.iat[i], text_b=B.text.iat[j], relation=rel, lexical=round(e['dice'], 4),
                              semantic=np.nan if sem is None else round(sem, 4), score=round(e['dice'] if sem is None else sem, 4),
@@ -597,10 +629,12 @@ DRIFT_COLUMNS = ['story_id', 'kind', 'doc_a', 'sent_a', 'doc_b', 'sent_b', 'text
 DRIFT_KINDS = ['name', 'term', 'number', 'quote', 'attribution']
 _ENDINGS = {'', 'a', 'n', 'an', 'ian', 'ese', 'ish', 'i', 's', 'es', 'ns', 'ans', 'ia', 'ic', 'y', 'ies'}
 
+@lru_cache(maxsize=2**16)
 def _name_word(t: str) -> str | None:
     t = re.sub(r"['’]s$", '', t)
     return t if len(t) >= 3 and t[0].isupper() and t.isalpha() and t.lower() not in STOP_WORDS else None
 
+@lru_cache(maxsize=2**16)
 def same_word(a: str, b: str) -> bool:
     "Forms of one word: equal, an abbreviation (Oct/October), or one stem of 4+ letters with ordinary endings (Russia/Russian)."
     a, b = a.lower(), b.lower()
@@ -647,6 +681,7 @@ def term_changes(ta: str, tb: str, max_words: int = 3) -> list[tuple[str, str]]:
                 if any(re.search(r'\d', w) for w in x) or any(_name_word(w) for w in x) or not content_words(' '.join(x)): continue
                 if content_words(y) and not _has(norm(' '.join(x)), tb): out.append((norm(' '.join(x)), y))
     return out
+@lru_cache(maxsize=2**16)
 def _has(term: str, text: str) -> bool: return re.search(rf'(?<!\w){re.escape(term)}(?!\w)', norm(text)) is not None
 
 # %% ../nbs/01_compare.ipynb #c071

@@ -20,7 +20,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 import newsstudy
 from .corpus import read_table, write_table, save_figure, count_words, parse_corpus, _atomic
-from .compare import embed, norm, resolve_reference, template, md_text, md_code
+from .compare import embed, norm, resolve_references, template, md_text, md_code
 from markupsafe import Markup
 
 # %% auto #0
@@ -264,12 +264,14 @@ def tone_rows(sents: pd.DataFrame, entities: pd.DataFrame, top: int = 5) -> pd.D
 # %% ../nbs/02_framing.ipynb #c041
 SHIFT_COLUMNS = ['doc_id', 'vs_doc', 'feature', 'item', 'delta', 'evidence']
 
-def shift_pairs(stories: pd.DataFrame, reference: str | None, order: list) -> list[tuple[str, str]]:
-    "(doc, vs_doc) pairs: each version against the reference of its story, else against each earlier version."
+def shift_pairs(stories: pd.DataFrame, reference, order: list) -> list[tuple[str, str]]:
+    "(doc, vs_doc) pairs: each version against the reference of its story (a doc_id or a list, one per story), else against each earlier version."
+    refs = {reference} if isinstance(reference, str) else set(reference or ())
     pairs, rank = [], {d: i for i, d in enumerate(order)}
     for _, g in stories.groupby('story_id', sort=True):
         docs = sorted(g.doc_id, key=rank.get)
-        if reference in docs: pairs += [(d, reference) for d in docs if d != reference]
+        ref = next((d for d in docs if d in refs), None)
+        if ref: pairs += [(d, ref) for d in docs if d != ref]
         else: pairs += [(b, a) for i, a in enumerate(docs) for b in docs[i + 1:]]
     return pairs
 
@@ -423,7 +425,7 @@ def framing(tables: dict, stories: pd.DataFrame, embeddings: pd.DataFrame | None
             cosine=0.2, strong=0.45, min_shift=0.05) -> dict:
     "Every framing table of a corpus (corpus tables, the comparison's `stories` and `sentence_embeddings`)."
     body = tables['sentences'][~tables['sentences'].is_heading]
-    ref = resolve_reference(reference, tables['documents'])
+    ref = resolve_references(reference, tables['documents'])
     out = dict(frames=frame_rows(body, sentence_vectors(body, embeddings), cosine, strong))
     out['frame_profile'] = frame_profile(out['frames'], body)
     out['loaded_terms'] = loaded_rows(body)

@@ -150,3 +150,57 @@ def test_reference_changes_coverage(tmp_path):
     cov = pd.read_parquet(out/'tables'/'coverage.parquet').set_index('doc_id')
     assert (cov.against == '001_ade43d5ebca5c6ca').all() and cov.loc['001_ade43d5ebca5c6ca', 'coverage'] == 1.0
     assert (cov.units == cov.loc['001_ade43d5ebca5c6ca', 'carried']).all()
+
+
+FIRE_X = ['Fire crews fought a blaze at the Hallett paper mill in Dunmore on Tuesday night.',
+          'About 40 workers were evacuated and nobody was hurt.', 'Chief Ruth Okafor said: "The building is a total loss."',
+          'Police are investigating the cause.', 'The mill opened in 1921 and employs 300 people.']
+FIRE_Y = ['A paper mill owned by Hallett burned down overnight in the town of Dunmore.',
+          '"The building is a total loss," fire chief Ruth Okafor told reporters.', 'Some 40 staff got out safely, according to the company.',
+          'The cause of the fire is not yet known.', 'Hallett, which has 300 employees at the site, did not comment.']
+
+
+def test_independent_reports_get_no_links_drift_or_tree():
+    out = compared({'x': FIRE_X, 'y': FIRE_Y})
+    assert out['pairs'].reuse_level.tolist() == ['independent'], out['pairs'].T
+    assert out['alignments'].empty and out['drift'].empty and out['derivation'].empty and out['cuts'].empty
+    text = C.findings(dict(out, stories=pd.DataFrame(dict(doc_id=['x', 'y'], story_id='s'))), 's')
+    assert 'independent reports' in text and 'no derivation tree' in text, text
+
+
+def test_copy_beside_an_independent_report():
+    cut = S[:2] + S[3:]
+    out = compared({'orig': S, 'cut': cut, 'other': FIRE_X})
+    p = out['pairs'].set_index(['doc_a', 'doc_b']).reuse_level
+    assert p[('orig', 'cut')] == 'near copy' and p[('orig', 'other')] == p[('cut', 'other')] == 'independent', p
+    d = out['derivation']
+    assert d[['parent', 'child']].values.tolist() == [['orig', 'cut']], d  # no lost original, no edge to the independent report
+    al = out['alignments']
+    assert not ({'other'} & (set(al.doc_a) | set(al.doc_b)))
+
+
+def test_merge_split_repeat_and_moved_clause_are_linked():
+    a = ['The council approved the harbour budget on Monday after a long and angry debate.',
+         'Fishermen had asked for new quotas.', 'They also wanted repairs to the old pier before the winter storms.',
+         'Opponents, led by councillor Anna Berg, will appeal the decision in the regional court.',
+         'Work on the new quay wall starts in March and should last two years.']
+    b = ['The council approved the harbour budget on Monday.',
+         'Fishermen had asked for new quotas and repairs to the old pier before the winter storms.',
+         'Opponents, led by councillor Anna Berg, will appeal the decision in the regional court after a long and angry debate.',
+         'Work on the new quay wall starts in March and should last two years.',
+         'Work on the new quay wall starts in March and should last two years.']
+    al = compared({'a': a, 'b': b})['alignments']
+    rel = {(r.sent_a, r.sent_b): r.relation for r in al.itertuples()}
+    assert {(1, 1), (2, 1)} <= set(rel) and 'partial' in (rel[(1, 1)], rel[(2, 1)]), rel  # a merge: two sentences in one
+    assert rel[(4, 3)] == 'identical' and rel.get((4, 4)) == 'repeat', rel
+    assert rel.get((0, 2)) == 'moved', rel  # "after a long and angry debate" moved into another sentence
+
+
+def test_references_per_story_named_and_marked():
+    v = {'r1': S, 'c1': S[:4], 'r2': FIRE_X, 'c2': FIRE_X[:3]}
+    t = tables(v)
+    t['documents'] = t['documents'].assign(story_key=['one', 'one', 'two', 'two'], is_reference=[False, False, True, False])
+    res, _ = C.compare_corpus(t, reference='r1')
+    cov = res['coverage'].set_index('doc_id')
+    assert cov.against.to_dict() == {'r1': 'r1', 'c1': 'r1', 'r2': 'r2', 'c2': 'r2'}, cov
+    assert cov.loc['c1', 'coverage'] == round(4 / 6, 4) and cov.loc['c2', 'coverage'] == 0.6
