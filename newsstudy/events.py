@@ -44,7 +44,7 @@ EVENT_LABELS = ('person', 'org', 'place', 'group', 'event', 'law', 'product', 'w
 
 def entity_bags(tables: dict, doc_ids: list) -> list[list[str]]:
     "Named entities of each document: `e:` whole name and `w:` each of its words (so 'Sessions' meets 'Jeff Sessions')."
-    e = tables['entities']
+    e = tables.get('entities', pd.DataFrame(columns=['doc_id', 'text', 'label', 'canonical']))
     e = e[e.label.isin(EVENT_LABELS) & e.doc_id.isin(set(doc_ids))]
     bags = {d: [] for d in doc_ids}
     for d, name in zip(e.doc_id, e.canonical.fillna(e.text).astype(str)):
@@ -55,7 +55,7 @@ def entity_bags(tables: dict, doc_ids: list) -> list[list[str]]:
 # %% ../nbs/07_events.ipynb #e022
 def number_bags(tables: dict, doc_ids: list) -> list[list[str]]:
     "Numbers (values of 10 or more, or with a fraction) and ISO dates of each document, as `n:` and `d:` tokens."
-    n = tables['numbers']
+    n = tables.get('numbers', pd.DataFrame(columns=['doc_id', 'kind', 'value', 'date', 'text']))
     n = n[n.doc_id.isin(set(doc_ids))]
     bags = {d: [] for d in doc_ids}
     for d, kind, v, day, text in zip(n.doc_id, n.kind, n.value, n.date, n.text.astype(str)):
@@ -72,7 +72,7 @@ def bag_matrix(bags: list) -> sparse.csr_matrix:
 
 # %% ../nbs/07_events.ipynb #e030
 def event_features(tables: dict, weights=(0.5, 0.3, 0.2)) -> sparse.csr_matrix:
-    "Content-word, entity and number TF-IDF blocks side by side, scaled by √weight: row products are weighted cosines."
+    "Word, entity and number TF-IDF blocks side by side, scaled by √weight: row products are weighted cosines."
     ids = list(tables['documents'].doc_id)
     blocks = [bag_matrix([stems(t) for t in event_texts(tables)]), bag_matrix(entity_bags(tables, ids)),
               bag_matrix(number_bags(tables, ids))]
@@ -96,7 +96,7 @@ def similarity(X: sparse.csr_matrix, # `event_features` rows
                embed_weight: float = 0.2, embed_floor: float = 0.7, # blend of the embedding similarity
                max_days: float = 7, penalty: float = -1.0, # dated documents further apart get `penalty`
               ):
-    "A function (rows, cols) -> block of pair similarities: weighted cosines, blended embeddings, distant dates penalised."
+    "A function (rows, cols) -> block of pair similarities: weighted cosines, embeddings blended, far dates penalised."
     def sim(r, c):
         S = (X[r] @ X[c].T).toarray()
         if E is not None: S = (1 - embed_weight) * S + embed_weight * embed_similarity(E[r], E[c], embed_floor)
@@ -177,7 +177,8 @@ def number_groups(doc_ids: list, groups: list, scores: list) -> pd.DataFrame:
     multi = pd.Series(groups).map(pd.Series(groups).value_counts()).to_numpy() > 1
     return pd.DataFrame(dict(doc_id=doc_ids, story_id=[f'story-{order[r]:0{width}d}' for r in first],
                              method=np.where(multi, 'event', 'single'),
-                             score=np.where(multi, np.round(np.asarray(scores, float), 4), np.nan)), columns=EVENT_COLUMNS)
+                             score=np.where(multi, np.round(np.asarray(scores, float), 4), np.nan)),
+                        columns=EVENT_COLUMNS)
 
 # %% ../nbs/07_events.ipynb #e066
 def group_events(tables: dict, # corpus tables: documents, sentences, entities, numbers
@@ -205,7 +206,7 @@ def group_events(tables: dict, # corpus tables: documents, sentences, entities, 
 
 # %% ../nbs/07_events.ipynb #e076
 def tfidf_groups(texts: list, threshold: float = 0.3) -> np.ndarray:
-    "Baseline: average-linkage groups of TF-IDF word vectors over all pairs, joined while the mean cosine ≥ `threshold`."
+    "Baseline: average-linkage groups of TF-IDF word vectors (all pairs), joined while the mean cosine ≥ `threshold`."
     if len(texts) < 2: return np.zeros(len(texts), int)
     X = TfidfVectorizer(sublinear_tf=True, stop_words='english').fit_transform(texts).toarray()
     return AgglomerativeClustering(n_clusters=None, metric='cosine', linkage='average',
@@ -233,9 +234,11 @@ def perturb(title: str, body: str, seed: int = 0) -> tuple[str, str]:
     "A reworked copy: ~30% of paragraphs cut, two sentences swapped, `SWAPS` words substituted, a new headline."
     rng = random.Random(seed)
     paras = [p for p in body.split('\n') if p.strip()]
-    sents = [s for p in ([p for p in paras if rng.random() > 0.3] or paras[:1]) for s in re.split(r'(?<=[.!?])\s+', p) if s]
+    kept = [p for p in paras if rng.random() > 0.3] or paras[:1]
+    sents = [s for p in kept for s in re.split(r'(?<=[.!?])\s+', p) if s]
     if len(sents) > 3: i = rng.randrange(1, len(sents) - 1); sents[i], sents[i + 1] = sents[i + 1], sents[i]
-    text = re.sub(r'\b(' + '|'.join(SWAPS) + r')\b', lambda m: SWAPS[m[1]] if rng.random() < 0.7 else m[1], ' '.join(sents))
+    swap = lambda m: SWAPS[m[1]] if rng.random() < 0.7 else m[1]
+    text = re.sub(r'\b(' + '|'.join(SWAPS) + r')\b', swap, ' '.join(sents))
     head = 'Update: ' + ' '.join(re.findall(r'[A-Za-z]\w+', sents[0] if sents else title)[:8])
     return head, re.sub(r'(?<=[.!?]) (?=[A-Z])', lambda m: '\n' if rng.random() < 0.25 else ' ', text)
 

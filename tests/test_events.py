@@ -91,7 +91,8 @@ def test_columns_numbering_and_determinism(mini):
     assert ev[ev.method == 'single'].score.isna().all()
     free = ev[~ev.story_id.str.startswith('key-')]
     firsts = free.groupby('story_id').doc_id.min().sort_index()
-    assert list(firsts) == sorted(firsts) and list(firsts.index) == [f'story-{i:02d}' for i in range(1, len(firsts) + 1)]
+    assert list(firsts) == sorted(firsts)
+    assert list(firsts.index) == [f'story-{i:02d}' for i in range(1, len(firsts) + 1)]
     pd.testing.assert_frame_equal(group_events(mini), ev)
     # another document order: the same partition
     shuffled = _with(mini, mini['documents'].iloc[::-1])
