@@ -26,6 +26,7 @@ from rapidfuzz.distance import JaroWinkler, LCSseq
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from dataclasses import dataclass, field
+from .events import group_events
 from .reuse import REUSE_LEVELS, PAIR_FEATURES, pair_features, reuse_verdict
 from .corpus import read_table, write_table, save_figure, count_words, parse_corpus, _atomic
 
@@ -34,17 +35,16 @@ __all__ = ['MODEL_SHA256', 'STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'M
            'COVERAGE_COLUMNS', 'ADDITION_COLUMNS', 'OMISSION_COLUMNS', 'DUPLICATE_COLUMNS', 'CUT_COLUMNS',
            'DRIFT_COLUMNS', 'DRIFT_KINDS', 'LOST', 'DERIVATION_COLUMNS', 'EVIDENCE_COLUMNS', 'REPORT_CSS', 'REPORT_JS',
            'REPORT_TEMPLATE', 'COMPARE_TABLES', 'CORPUS_INPUTS', 'norm', 'tokens', 'content_words', 'model_path',
-           'model_sha256', 'load_model', 'embed', 'embed_docs', 'body_texts', 'story_links', 'group_stories',
-           'Settings', 'words', 'anchors', 'word_edits', 'grade', 'candidates', 'compete', 'one_to_one', 'one_to_many',
-           'gaps_between', 'paraphrases', 'anchored', 'align_pair', 'Story', 'story_vectors', 'story_tables',
-           'prepare_story', 'body', 'title_relation', 'pair_verdicts', 'aligned_shares', 'align_story', 'reuse_pairs',
-           'units', 'kept', 'duplicates', 'partners', 'gaps', 'fill_gap', 'cut_candidates', 'cuts', 'same_word',
-           'name_changes', 'term_changes', 'number_changes', 'drift', 'consistent_terms', 'quote_drift',
-           'derivation_evidence', 'derive', 'short', 'pair_matrix', 'alignment_figure', 'coverage_figure',
-           'derivation_figure', 'drift_figure', 'diff_ops', 'template', 'md_text', 'md_code', 'sentence_ids',
-           'report_links', 'report_marks', 'report_columns', 'report_summary', 'report_html', 'write_report',
-           'compare_story', 'resolve_references', 'resolve_reference', 'compare_corpus', 'version_lines', 'pair_lines',
-           'findings']
+           'model_sha256', 'load_model', 'embed', 'embed_docs', 'group_stories', 'Settings', 'words', 'anchors',
+           'word_edits', 'grade', 'candidates', 'compete', 'one_to_one', 'one_to_many', 'gaps_between', 'paraphrases',
+           'anchored', 'align_pair', 'Story', 'story_vectors', 'story_tables', 'prepare_story', 'body',
+           'title_relation', 'pair_verdicts', 'aligned_shares', 'align_story', 'reuse_pairs', 'units', 'kept',
+           'duplicates', 'partners', 'gaps', 'fill_gap', 'cut_candidates', 'cuts', 'same_word', 'name_changes',
+           'term_changes', 'number_changes', 'drift', 'consistent_terms', 'quote_drift', 'derivation_evidence',
+           'derive', 'short', 'pair_matrix', 'alignment_figure', 'coverage_figure', 'derivation_figure', 'drift_figure',
+           'diff_ops', 'template', 'md_text', 'md_code', 'sentence_ids', 'report_links', 'report_marks',
+           'report_columns', 'report_summary', 'report_html', 'write_report', 'compare_story', 'resolve_references',
+           'resolve_reference', 'compare_corpus', 'version_lines', 'pair_lines', 'findings']
 
 # %% ../nbs/01_compare.ipynb #c009
 _TRANS = str.maketrans({'‘': "'", '’': "'", '‚': "'", '“': '"', '”': '"', '„': '"', '–': '-', '—': '-', '\u00a0': ' '})
@@ -107,68 +107,16 @@ def embed_docs(texts, batch_size: int = 16) -> np.ndarray:
 # %% ../nbs/01_compare.ipynb #c017
 STORY_COLUMNS = ['doc_id', 'story_id', 'method', 'score']
 
-def body_texts(tables: dict) -> pd.Series:
-    "Text of each document's body sentences (headings left out), indexed by doc_id; '' for a document without any."
-    s = tables['sentences']
-    body = s[~s.is_heading].groupby('doc_id', sort=False).text.agg(' '.join)
-    return body.reindex(tables['documents'].doc_id).fillna('')
-
-def _slug(s) -> str: return re.sub(r'[^a-z0-9]+', '-', str(s).lower()).strip('-')[:60] or 'story'
-
-class _Sets:
-    "Union-find over document ids."
-    def __init__(self, ids): self.up = {i: i for i in ids}
-    def find(self, i):
-        while self.up[i] != i: self.up[i] = self.up[self.up[i]]; i = self.up[i]
-        return i
-    def join(self, a, b):
-        a, b = self.find(a), self.find(b)
-        if a != b: self.up[max(a, b)] = min(a, b)
-
-def story_links(texts: pd.Series, candidate=0.2, overlap=0.5, semantic=0.9, num_perm=128, embed_docs=None) -> tuple[dict, dict]:
-    "MinHash-LSH candidates confirmed by overlap (or overlap/2 plus embedding cosine); returns (root of each doc, (method, score) of each linked doc)."
-    ids = list(texts.index)
-    words = {d: content_words(t) for d, t in texts.items()}
-    sigs = MinHash.bulk([[w.encode() for w in sorted(words[d])] for d in ids], num_perm=num_perm, seed=1)
-    lsh = MinHashLSH(threshold=candidate, num_perm=num_perm, weights=(0.2, 0.8))
-    for i, (d, m) in enumerate(zip(ids, sigs)):
-        if words[d]: lsh.insert(i, m)
-    H = np.array([m.hashvalues for m in sigs]) if sigs else np.zeros((0, num_perm))
-    sets, how, doc_vec = _Sets(ids), {}, {}
-    def vec(d):
-        if d not in doc_vec: doc_vec[d] = embed_docs([texts[d]])[0]
-        return doc_vec[d]
-    for i, (d, m) in enumerate(zip(ids, sigs)):
-        if not words[d]: continue
-        cands = np.array(sorted(c for c in lsh.query(m) if c > i), dtype=int)
-        if not len(cands): continue
-        cands = cands[(H[cands] == H[i]).mean(1) >= candidate / 2]  # signature agreement estimates Jaccard: drop chance candidates
-        for c in (ids[j] for j in cands):
-            if sets.find(c) == sets.find(d): continue
-            a, b = words[d], words[c]
-            ov = len(a & b) / max(1, min(len(a), len(b)))
-            if ov >= overlap and min(len(a), len(b)) >= 5: link = ('lexical', ov)
-            elif ov >= overlap / 2 and embed_docs is not None and float(vec(d) @ vec(c)) >= semantic: link = ('semantic', float(vec(d) @ vec(c)))
-            else: continue
-            sets.join(d, c)
-            for x in (d, c): how[x] = max(how.get(x, link), link, key=lambda l: (l[0] == 'lexical', l[1]))  # a lexical link is the stronger evidence
-    return {d: sets.find(d) for d in ids}, how
-
-def group_stories(tables: dict, candidate=0.2, overlap=0.5, semantic=0.9, embed_docs=None) -> pd.DataFrame:
-    "The `stories` table: `story_key` when given, else MinHash-LSH candidates confirmed lexically or semantically."
-    docs = tables['documents']
-    key = docs.story_key.astype('string').str.strip() if 'story_key' in docs else pd.Series(pd.NA, index=docs.index, dtype='string')
-    keyed = key.notna() & key.ne('')
-    rows = [dict(doc_id=d, story_id=f'key-{_slug(k)}', method='story_key', score=1.0) for d, k in zip(docs.doc_id[keyed], key[keyed])]
-    texts = body_texts(tables).reindex(docs.doc_id[~keyed])
-    roots, how = story_links(texts, candidate, overlap, semantic, embed_docs=embed_docs)
-    order = sorted(set(roots.values()))
-    width = max(2, len(str(len(order))))
-    number = {r: f'story-{i:0{width}d}' for i, r in enumerate(order, 1)}
-    for d in texts.index:
-        m, s = how.get(d, ('single', np.nan))
-        rows.append(dict(doc_id=d, story_id=number[roots[d]], method=m, score=round(s, 4) if s == s else s))
-    return pd.DataFrame(rows, columns=STORY_COLUMNS).sort_values(['story_id', 'doc_id'], ignore_index=True)
+def group_stories(tables: dict, # the corpus tables (documents, sentences, entities, numbers)
+                  threshold: float = 0.3, # `event_threshold`
+                  neighbours: int = 10, # `event_neighbours`
+                  max_days: float = 7, # `event_max_days`
+                 ) -> pd.DataFrame:
+    "The `stories` table: the news events of `newsstudy.events.group_events` (a `story_key` decides when given)."
+    need = dict(entities=['doc_id', 'text', 'label', 'canonical'], numbers=['doc_id', 'kind', 'value', 'date', 'text'])
+    t = dict(tables, **{n: tables.get(n, pd.DataFrame()).reindex(columns=list(dict.fromkeys([*tables.get(n, pd.DataFrame()).columns, *c])))
+                        for n, c in need.items()})  # tables without entity or number columns (constructed ones) give no such evidence
+    return group_events(t, threshold, None, neighbours, max_days=max_days)[STORY_COLUMNS]
 
 # %% ../nbs/01_compare.ipynb #c026
 @dataclass(frozen=True)
@@ -1216,11 +1164,11 @@ def _empty(name: str) -> pd.DataFrame:
                 sentence_embeddings=['doc_id', 'sent_id', 'vector'])
     return pd.DataFrame(columns=cols[name])
 
-def compare_corpus(tables: dict, st: Settings = Settings(), reference: str = '', candidate=0.2, overlap=0.5, semantic=0.9,
-                   batch_size: int = 16, keep=lambda story_id: False, on_story=None, log=None, stories=None) -> tuple[dict, dict]:
+def compare_corpus(tables: dict, st: Settings = Settings(), reference: str = '', threshold: float = 0.3, neighbours: int = 10,
+                   max_days: float = 7, batch_size: int = 16, keep=lambda story_id: False, on_story=None, log=None, stories=None) -> tuple[dict, dict]:
     "Group `tables`' documents into stories (unless `stories` gives them) and compare each; returns (tables, {story_id: Story} for `keep`-selected stories)."
     ref = resolve_references(reference, tables['documents'])
-    if stories is None: stories = group_stories(tables, candidate, overlap, semantic, embed_docs=lambda t: embed_docs(t, batch_size))
+    if stories is None: stories = group_stories(tables, threshold, neighbours, max_days)
     parts, kept_stories = defaultdict(list), {}
     for story_id, g in stories.groupby('story_id', sort=True):
         try:

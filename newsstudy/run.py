@@ -120,7 +120,7 @@ def stage_params(stages) -> dict:
 LIMITS = {  # parameter: (lowest, highest) allowed value, None: unbounded; other int parameters: (0, None)
     **dict.fromkeys(['max_bytes', 'batch_size', 'max_sentences', 'min_evidence', 'anchor', 'moved_run'], (1, None)),  # sizes, batches
     'min_repeat_docs': (2, None),  # a line is repeated when at least two documents have it
-    **dict.fromkeys(['story_candidate', 'story_overlap', 'story_semantic', 'min_score', 'min_semantic', 'near_verbatim',
+    **dict.fromkeys(['event_threshold', 'min_score', 'min_semantic', 'near_verbatim',
                      'edited', 'partial_containment', 'margin', 'min_shift'], (0, 1)),  # thresholds, shares, scores
     **dict.fromkeys(['frame_cosine', 'frame_strong'], (-1, 1)),  # cosines
 }

@@ -96,7 +96,7 @@ def test_manifest_mismatch_is_refused_before_any_stage(tmp_path):
     ('max_bytes', '-5', "'max_bytes' must be at least 1, not '-5'"),
     ('max_heatmaps', '-1', "'max_heatmaps' must be at least 0, not '-1'"),
     ('min_score', '1.5', "'min_score' must be from 0 to 1, not '1.5'"),
-    ('story_candidate', 'high', "'story_candidate' must be a number, not 'high'"),
+    ('event_threshold', 'high', "'event_threshold' must be a number, not 'high'"),
     ('min_shift', 'nan', "'min_shift' must be a number, not 'nan'"),
 ])
 def test_parameter_values_are_checked_before_any_stage(tmp_path, name, value, expect):
