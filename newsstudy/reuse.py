@@ -16,10 +16,10 @@ import pandas as pd
 from rapidfuzz.distance import LCSseq
 
 # %% auto #0
-__all__ = ['MASK', 'PAIR_FEATURES', 'REUSE_LEVELS', 'REUSE_CHECKS', 'CS_LEVELS', 'MODEL_FEATURES', 'reuse_words', 'ngrams',
-           'shared_runs', 'covered', 'pair_features', 'load_reuse_model', 'model_input', 'reuse_proba',
-           'reuse_evidence', 'reuse_verdict', 'development_data', 'fit_reuse_model', 'reuse_scores', 'cv_predictions',
-           'repeated_kfold_scores', 'reuse_cv', 'confusion']
+__all__ = ['MASK', 'PAIR_FEATURES', 'REUSE_LEVELS', 'REUSE_CHECKS', 'CS_LEVELS', 'MODEL_FEATURES', 'RULE_GRID', 'SOFTNESS_GRID',
+           'reuse_words', 'ngrams', 'shared_runs', 'covered', 'pair_features', 'load_reuse_model', 'model_input',
+           'rule_levels', 'reuse_proba', 'reuse_evidence', 'reuse_verdict', 'development_data', 'fit_thresholds',
+           'fit_reuse_model', 'predict_levels', 'reuse_scores', 'cv_predictions', 'reuse_cv', 'confusion']
 
 # %% ../nbs/06_reuse.ipynb #r007
 MASK = '<q>'
@@ -103,39 +103,52 @@ def load_reuse_model() -> dict:
     "The shipped reuse model `newsstudy/models/reuse.json` (read once)."
     return _load(str(_models_dir()/'reuse.json'))
 
-# %% ../nbs/06_reuse.ipynb #r031
+# %% ../nbs/06_reuse.ipynb #r032
 def model_input(features: dict, names: list[str]) -> tuple[list[float], str]:
     "The model's features in the direction where reuse is evident (the larger vector): (values, 'ab' or 'ba')."
     va, vb = [float(features[f'{n}_ab']) for n in names], [float(features[f'{n}_ba']) for n in names]
     return (va, 'ab') if va >= vb else (vb, 'ba')
 
-def reuse_proba(X: np.ndarray, model: dict) -> np.ndarray:
-    "Probabilities of the levels (columns: `model['levels']`) for rows of model features `X`."
-    z = (np.atleast_2d(np.asarray(X, float)) - model['mean']) / np.asarray(model['scale'])
-    s = z @ np.asarray(model['coef']).T + model['intercept']
-    e = np.exp(s - s.max(1, keepdims=True))
-    return e / e.sum(1, keepdims=True)
+# %% ../nbs/06_reuse.ipynb #r036
+def _rule_parts(X) -> tuple[np.ndarray, np.ndarray]:
+    X = np.atleast_2d(np.asarray(X, float))
+    return X[:, 0], np.divide(X[:, 1], X[:, 0], out=np.zeros(len(X)), where=X[:, 0] > 0)
 
-# %% ../nbs/06_reuse.ipynb #r033
+def rule_levels(X, thresholds: dict) -> np.ndarray:
+    "Level (index into REUSE_LEVELS) of each row (cover3, cover8) of `X` by the three-question rule."
+    c3, share = _rule_parts(X)
+    t = thresholds
+    return np.where(c3 < t['reused'], 3, np.where(share >= t['verbatim'], 0, np.where(c3 >= t['light'], 1, 2)))
+
+# %% ../nbs/06_reuse.ipynb #r040
+def reuse_proba(X, model: dict) -> np.ndarray:
+    "Probabilities of the levels (columns: REUSE_LEVELS) for rows (cover3, cover8): the rule with soft thresholds."
+    c3, share = _rule_parts(X)
+    t, s = model['thresholds'], model['softness']
+    yes = lambda v, k: 1 / (1 + np.exp(-(v - t[k]) / s))
+    reused, verbatim, light = yes(c3, 'reused'), yes(share, 'verbatim'), yes(c3, 'light')
+    edited = reused * (1 - verbatim)
+    return np.c_[reused * verbatim, edited * light, edited * (1 - light), 1 - reused]
+
+# %% ../nbs/06_reuse.ipynb #r045
 def _pct(x: float) -> str: return f'{100 * x:.0f}%'
 
 def reuse_evidence(features: dict, d: str) -> str:
     "One sentence with the key figures of direction `d` ('ab': how much of a is in b)."
     x, y = ('a', 'b') if d == 'ab' else ('b', 'a')
     f = lambda n: features[f'{n}_{d}']
-    return (f"{_pct(f('contain5'))} of {x}'s 5-word sequences occur in {y}; {_pct(f('cover8'))} of {x}'s words lie in "
-            f"shared runs of 8+ words ({_pct(f('cover3'))} in runs of 3+); longest shared run {features['longest_run']} "
-            f"words; {_pct(f('lcs'))} of {x} in common word order (quoted passages masked)")
+    return (f"{_pct(f('contain5'))} of {x}'s 5-word sequences occur in {y}; {_pct(f('cover3'))} of {x}'s words lie in "
+            f"shared runs of 3+ words, {_pct(f('cover8'))} in runs of 8+; longest shared run {features['longest_run']} "
+            f"words (quoted passages masked)")
 
 def reuse_verdict(features: dict, model: dict | None = None) -> tuple[str, float, str]:
     "(reuse_level, confidence, evidence) of a pair from its `pair_features`; the same for (a, b) and (b, a)."
     model = model or load_reuse_model()
     x, d = model_input(features, model['features'])
-    p = reuse_proba([x], model)[0]
-    k = int(p.argmax())
-    return model['levels'][k], round(float(p[k]), 3), reuse_evidence(features, d)
+    k = int(rule_levels([x], model['thresholds'])[0])
+    return REUSE_LEVELS[k], round(float(reuse_proba([x], model)[0, k]), 3), reuse_evidence(features, d)
 
-# %% ../nbs/06_reuse.ipynb #r037
+# %% ../nbs/06_reuse.ipynb #r050
 _FIRE = ('Firefighters in Dunmore fought a blaze at a warehouse on Harbour Street for six hours on Tuesday night. '
          'Fire chief Maria Kowalski said 42 firefighters and 12 engines were sent to the scene. '
          '"The roof collapsed shortly after midnight, but nobody was inside," Kowalski said. '
@@ -161,7 +174,7 @@ REUSE_CHECKS = {  # hand-written checks, not training data: (a, b, accepted leve
         'street until Friday while investigators look for the cause.'), {'heavy revision', 'light revision'}),
 }
 
-# %% ../nbs/06_reuse.ipynb #r041
+# %% ../nbs/06_reuse.ipynb #r054
 CS_LEVELS = {'cut': 'near copy', 'light': 'light revision', 'heavy': 'heavy revision', 'non': 'independent'}
 
 def development_data(validation: str | Path) -> pd.DataFrame:
@@ -172,24 +185,50 @@ def development_data(validation: str | Path) -> pd.DataFrame:
     feats = pd.DataFrame([pair_features(read(r.file), read(r.source)) for r in lab.itertuples()])
     return pd.concat([lab.assign(participant=lab.file.str.split('_').str[0], level=lab.category.map(CS_LEVELS)), feats], axis=1)
 
-# %% ../nbs/06_reuse.ipynb #r042
+# %% ../nbs/06_reuse.ipynb #r056
 MODEL_FEATURES = ['cover3', 'cover8']
+RULE_GRID = dict(reused=np.round(np.arange(0.05, 0.305, 0.01), 3).tolist(), verbatim=np.round(np.arange(0.5, 0.99, 0.025), 3).tolist(),
+                 light=np.round(np.arange(0.2, 0.79, 0.025), 3).tolist())
+SOFTNESS_GRID = np.round(np.geomspace(0.005, 0.5, 41), 5).tolist()
 
-def _design(data: pd.DataFrame, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def _design(data: pd.DataFrame, names: list[str] = MODEL_FEATURES) -> tuple[np.ndarray, np.ndarray]:
     X = np.array([model_input(r, names)[0] for r in data[[f'{n}_{d}' for n in names for d in ('ab', 'ba')]].to_dict('records')])
     return X, data.level.map(REUSE_LEVELS.index).to_numpy()
 
-def fit_reuse_model(data: pd.DataFrame, names: list[str] = MODEL_FEATURES, C: float = 10.0, balanced: bool = True) -> dict:
-    "Model dict (levels, features, mean, scale, coef, intercept) fitted on `data` (needs scikit-learn)."
-    from sklearn.linear_model import LogisticRegression
-    X, y = _design(data, names)
-    mean, scale = X.mean(0), X.std(0)
-    lr = LogisticRegression(C=C, class_weight='balanced' if balanced else None, max_iter=10000).fit((X - mean) / scale, y)
-    r = lambda a: np.round(a, 6).tolist()
-    return dict(levels=REUSE_LEVELS, features=list(names), mean=r(mean), scale=r(scale), coef=r(lr.coef_),
-                intercept=r(lr.intercept_), fit=dict(C=C, class_weight='balanced' if balanced else None, solver='lbfgs'))
+# %% ../nbs/06_reuse.ipynb #r057
+def _macro_f1(P: np.ndarray, y: np.ndarray) -> np.ndarray:
+    "Macro-F1 over the levels of each row of predictions `P` (one row per candidate) against `y`."
+    f1 = np.zeros(len(P))
+    for k in range(len(REUSE_LEVELS)):
+        tp, fp, fn = ((P == k) & (y == k)).sum(1), ((P == k) & (y != k)).sum(1), ((P != k) & (y == k)).sum(1)
+        f1 += np.where(tp > 0, 2 * tp / np.maximum(2 * tp + fp + fn, 1), 0)
+    return f1 / len(REUSE_LEVELS)
 
-# %% ../nbs/06_reuse.ipynb #r043
+def fit_thresholds(X: np.ndarray, y: np.ndarray, grid: dict = RULE_GRID) -> dict:
+    "Thresholds with the best macro-F1 on (X, y); among ties, the one nearest the mean of the tied."
+    from itertools import product
+    T = np.array(list(product(grid['reused'], grid['verbatim'], grid['light'])))
+    P = rule_levels(np.repeat(X[None], len(T), 0).reshape(-1, X.shape[1]), dict(zip(['reused', 'verbatim', 'light'], T.T.repeat(len(X), 1)))).reshape(len(T), -1)
+    f1 = np.round(_macro_f1(P, y), 9)
+    best = T[f1 == f1.max()]
+    return dict(zip(['reused', 'verbatim', 'light'], best[np.argmin(((best - best.mean(0)) ** 2).sum(1))].round(3).tolist()))
+
+# %% ../nbs/06_reuse.ipynb #r061
+def fit_reuse_model(data: pd.DataFrame, grid: dict = RULE_GRID) -> dict:
+    "The reuse model (thresholds by `fit_thresholds`, softness by maximum likelihood) fitted on `data`."
+    X, y = _design(data)
+    th = fit_thresholds(X, y, grid)
+    ll = [np.log(np.clip(reuse_proba(X, dict(thresholds=th, softness=s))[np.arange(len(y)), y], 1e-12, 1)).sum() for s in SOFTNESS_GRID]
+    return dict(levels=REUSE_LEVELS, features=MODEL_FEATURES, thresholds=th, softness=SOFTNESS_GRID[int(np.argmax(ll))],
+                fit=dict(criterion='macro-F1 over the levels; ties: nearest the mean of the tied', grid=grid))
+
+# %% ../nbs/06_reuse.ipynb #r063
+def predict_levels(X: np.ndarray, model: dict) -> np.ndarray:
+    "Level index of each row of model features `X`: the rule, or a logistic model (`coef`, `intercept`, `mean`, `scale`)."
+    if 'thresholds' in model: return rule_levels(X, model['thresholds'])
+    z = (np.asarray(X, float) - model['mean']) / np.asarray(model['scale'])
+    return (z @ np.asarray(model['coef']).T + model['intercept']).argmax(1)
+
 def reuse_scores(y: np.ndarray, pred: np.ndarray) -> dict:
     "Macro-F1 over the levels, accuracy, and F1 of reuse (any reuse level) against independent."
     from sklearn.metrics import accuracy_score, f1_score
@@ -197,37 +236,31 @@ def reuse_scores(y: np.ndarray, pred: np.ndarray) -> dict:
     return dict(macro_f1=f1_score(y, pred, average='macro', labels=range(len(REUSE_LEVELS))), accuracy=accuracy_score(y, pred),
                 reuse_f1=f1_score(y != ind, pred != ind))
 
-def _predict(data, train, test, kw) -> np.ndarray:
-    m = fit_reuse_model(data[train], **kw)
-    return reuse_proba(_design(data[test], m['features'])[0], m).argmax(1)
-
-def cv_predictions(data: pd.DataFrame, groups: str, **kw) -> np.ndarray:
-    "Level (index) of each answer predicted by a model fitted without its group (column `groups`: leave one group out)."
+# %% ../nbs/06_reuse.ipynb #r064
+def cv_predictions(data: pd.DataFrame, groups, fit=None, **kw) -> np.ndarray:
+    "Level (index) of each answer predicted by a model fitted (`fit(data, **kw)`) without its group (`groups`: column or labels)."
+    fit, g = fit or fit_reuse_model, np.asarray(data[groups] if isinstance(groups, str) else groups)
     pred = np.zeros(len(data), int)
-    for g in data[groups].unique(): pred[data[groups].eq(g).to_numpy()] = _predict(data, data[groups].ne(g), data[groups].eq(g), kw)
+    for v in np.unique(g):
+        m = fit(data[g != v], **kw)
+        pred[g == v] = predict_levels(_design(data[g == v], m['features'])[0], m)
     return pred
 
-# %% ../nbs/06_reuse.ipynb #r044
-def repeated_kfold_scores(data: pd.DataFrame, k: int = 5, repeats: int = 10, **kw) -> dict:
-    "`reuse_scores` of stratified k-fold CV, averaged over `repeats` shuffles (seeds 0..repeats-1)."
+def reuse_cv(data: pd.DataFrame, fit=None, repeats: int = 10, **kw) -> dict:
+    "Scores (3 decimals): leave one task out, leave one participant out, stratified 5-fold × `repeats` (mean)."
     from sklearn.model_selection import StratifiedKFold
-    y, out = _design(data, kw.get('names', MODEL_FEATURES))[1], []
-    for seed in range(repeats):
-        pred = np.zeros(len(data), int)
-        for tr, te in StratifiedKFold(k, shuffle=True, random_state=seed).split(y, y):
-            pred[te] = _predict(data, np.isin(np.arange(len(data)), tr), np.isin(np.arange(len(data)), te), kw)
-        out.append(reuse_scores(y, pred))
-    return {s: float(np.mean([o[s] for o in out])) for s in out[0]}
-
-def reuse_cv(data: pd.DataFrame, **kw) -> dict:
-    "Cross-validated scores (3 decimals) of the model fitted with `kw`: leave one task out, leave one participant out, repeated 5-fold."
-    y = _design(data, kw.get('names', MODEL_FEATURES))[1]
-    out = {f'leave_one_{g}_out': reuse_scores(y, cv_predictions(data, g, **kw)) for g in ('task', 'participant')}
-    out['stratified_5fold_x10'] = repeated_kfold_scores(data, **kw)
+    y = data.level.map(REUSE_LEVELS.index).to_numpy()
+    out = {f'leave_one_{g}_out': reuse_scores(y, cv_predictions(data, g, fit, **kw)) for g in ('task', 'participant')}
+    folds = [np.zeros(len(y), int) for _ in range(repeats)]
+    for f, seed in zip(folds, range(repeats)):
+        for i, (_, te) in enumerate(StratifiedKFold(5, shuffle=True, random_state=seed).split(y, y)): f[te] = i
+    ks = [reuse_scores(y, cv_predictions(data, f, fit, **kw)) for f in folds]
+    out['stratified_5fold_x10' if repeats == 10 else f'stratified_5fold_x{repeats}'] = {s: np.mean([k[s] for k in ks]) for s in ks[0]}
     return {s: {k: round(float(v), 3) for k, v in sc.items()} for s, sc in out.items()}
 
-# %% ../nbs/06_reuse.ipynb #r049
+# %% ../nbs/06_reuse.ipynb #r069
 def confusion(y: np.ndarray, pred: np.ndarray) -> pd.DataFrame:
     "Counts of (label, verdict) pairs, levels in order."
-    t = pd.crosstab(pd.Categorical(np.asarray(REUSE_LEVELS)[y], REUSE_LEVELS), pd.Categorical(np.asarray(REUSE_LEVELS)[pred], REUSE_LEVELS), dropna=False)
+    lv = np.asarray(REUSE_LEVELS)
+    t = pd.crosstab(pd.Categorical(lv[y], REUSE_LEVELS), pd.Categorical(lv[pred], REUSE_LEVELS), dropna=False)
     return t.rename_axis(index='label', columns='verdict')

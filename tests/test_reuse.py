@@ -25,7 +25,8 @@ def test_shipped_model_file():
     m = R.load_reuse_model()
     path = Path(R.__file__).parent/'models'/'reuse.json'
     assert m == json.loads(path.read_text()) and (path.parent/'REUSE_MODEL.md').exists()
-    assert m['features'] and len(m['coef']) == 4 and set(m['cv']) == {'leave_one_task_out', 'leave_one_participant_out', 'stratified_5fold_x10'}
+    assert m['features'] == ['cover3', 'cover8'] and sorted(m['thresholds']) == ['light', 'reused', 'verbatim']
+    assert set(m['cv']) == {'leave_one_task_out', 'leave_one_participant_out', 'stratified_5fold_x10'}
 
 
 def test_quotes_masked_and_wrapped_lines():
@@ -69,7 +70,7 @@ def dev():
 def test_in_sample_at_least_cv(dev):
     m = R.load_reuse_model()
     X, y = R._design(dev, m['features'])
-    ins = R.reuse_scores(y, R.reuse_proba(X, m).argmax(1))
+    ins = R.reuse_scores(y, R.predict_levels(X, m))
     assert ins['accuracy'] >= m['cv']['leave_one_task_out']['accuracy']
     assert ins['accuracy'] >= m['cv']['leave_one_participant_out']['accuracy']
 
@@ -84,7 +85,18 @@ def test_cv_figures_match_model(dev):
 
 @needs_data
 def test_fit_reproduces_shipped(dev):
-    import numpy as np
     m, fitted = R.load_reuse_model(), R.fit_reuse_model(dev)
-    assert fitted['features'] == m['features'] and fitted['levels'] == m['levels']
-    for k in ('mean', 'scale', 'coef', 'intercept'): assert np.allclose(fitted[k], m[k], atol=1e-4), k
+    assert {k: v for k, v in m.items() if k not in ('cv', 'data')} == fitted
+
+
+def test_confidence_is_the_soft_rule():
+    m = R.load_reuse_model()
+    t = m['thresholds']
+    for x in ([0, 0], [t['reused'] + 0.01, 0], [0.95, 0.9], [t['light'] + 0.05, 0.1], [t['reused'] + 0.05, 0.01]):
+        f = dict(cover3_ab=x[0], cover3_ba=0, cover8_ab=x[1], cover8_ba=0, contain5_ab=0, longest_run=0)
+        level, conf, _ = R.reuse_verdict(f, m)
+        p = R.reuse_proba([x], m)[0]
+        assert conf == round(float(p[R.REUSE_LEVELS.index(level)]), 3) and abs(p.sum() - 1) < 1e-9
+    assert [R.reuse_verdict(dict(cover3_ab=c3, cover3_ba=0, cover8_ab=c8, cover8_ba=0, contain5_ab=0, longest_run=0), m)[0]
+            for c3, c8 in ([0, 0], [0.95, 0.9], [t['light'] + 0.05, 0.1], [t['reused'] + 0.02, 0.01])] == \
+        ['independent', 'near copy', 'light revision', 'heavy revision']
