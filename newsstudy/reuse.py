@@ -49,7 +49,7 @@ def ngrams(words: list[str], n: int) -> set[tuple]:
 
 # %% ../nbs/06_reuse.ipynb #r015
 def shared_runs(wa: list[str], wb: list[str], k: int = 3) -> list[tuple[int, int, int]]:
-    "Maximal runs `(i, j, length)`, length ≥ `k`, where `wa[i:]` and `wb[j:]` agree word for word (masks never agree)."
+    "Maximal runs `(i, j, length)`, length ≥ `k`, where `wa[i:]` and `wb[j:]` agree word for word (masks never do)."
     at = defaultdict(list)
     for j, g in enumerate(zip(*(wb[t:] for t in range(k)))):
         if MASK not in g: at[g].append(j)
@@ -71,7 +71,8 @@ def covered(runs: list[tuple[int, int, int]], side: int, size: int, k: int) -> i
 
 # %% ../nbs/06_reuse.ipynb #r020
 PAIR_FEATURES = ([f'contain{n}_ab' for n in range(1, 6)] + [f'contain{n}_ba' for n in range(1, 6)] +
-                 ['lcs_ab', 'lcs_ba', 'longest_run', 'cover3_ab', 'cover3_ba', 'cover8_ab', 'cover8_ba', 'words_a', 'words_b'])
+                 ['lcs_ab', 'lcs_ba', 'longest_run', 'cover3_ab', 'cover3_ba', 'cover8_ab', 'cover8_ba',
+                  'words_a', 'words_b'])
 
 def pair_features(text_a: str, text_b: str) -> dict:
     "Directional reuse evidence between two texts: the `PAIR_FEATURES` columns."
@@ -84,8 +85,10 @@ def pair_features(text_a: str, text_b: str) -> dict:
     lcs = LCSseq.similarity(ca, cb)
     f['lcs_ab'], f['lcs_ba'] = lcs / na, lcs / nb
     runs = shared_runs(wa, wb)
-    f['longest_run'] = max((r[2] for r in runs), default=2 if ngrams(wa, 2) & ngrams(wb, 2) else int(bool(set(ca) & set(cb))))
-    for k in (3, 8): f[f'cover{k}_ab'], f[f'cover{k}_ba'] = covered(runs, 0, len(wa), k) / na, covered(runs, 1, len(wb), k) / nb
+    short = 2 if ngrams(wa, 2) & ngrams(wb, 2) else int(bool(set(ca) & set(cb)))  # no run of 3: 2, 1 or 0 words
+    f['longest_run'] = max((r[2] for r in runs), default=short)
+    for k in (3, 8):
+        f[f'cover{k}_ab'], f[f'cover{k}_ba'] = covered(runs, 0, len(wa), k) / na, covered(runs, 1, len(wb), k) / nb
     f['words_a'], f['words_b'] = len(ca), len(cb)
     return {c: f[c] for c in PAIR_FEATURES}
 
@@ -137,9 +140,9 @@ def reuse_evidence(features: dict, d: str) -> str:
     "One sentence with the key figures of direction `d` ('ab': how much of a is in b)."
     x, y = ('a', 'b') if d == 'ab' else ('b', 'a')
     f = lambda n: features[f'{n}_{d}']
-    return (f"{_pct(f('contain5'))} of {x}'s 5-word sequences occur in {y}; {_pct(f('cover3'))} of {x}'s words lie in "
-            f"shared runs of 3+ words, {_pct(f('cover8'))} in runs of 8+; longest shared run {features['longest_run']} "
-            f"words (quoted passages masked)")
+    return (f"{_pct(f('contain5'))} of {x}'s 5-word sequences occur in {y}; {_pct(f('cover3'))} of {x}'s words "
+            f"lie in shared runs of 3+ words, {_pct(f('cover8'))} in runs of 8+; longest shared run "
+            f"{features['longest_run']} words (quoted passages masked)")
 
 def reuse_verdict(features: dict, model: dict | None = None) -> tuple[str, float, str]:
     "(reuse_level, confidence, evidence) of a pair from its `pair_features`; the same for (a, b) and (b, a)."
@@ -148,12 +151,13 @@ def reuse_verdict(features: dict, model: dict | None = None) -> tuple[str, float
     k = int(rule_levels([x], model['thresholds'])[0])
     return REUSE_LEVELS[k], round(float(reuse_proba([x], model)[0, k]), 3), reuse_evidence(features, d)
 
-# %% ../nbs/06_reuse.ipynb #r050
+# %% ../nbs/06_reuse.ipynb #r053
 _FIRE = ('Firefighters in Dunmore fought a blaze at a warehouse on Harbour Street for six hours on Tuesday night. '
          'Fire chief Maria Kowalski said 42 firefighters and 12 engines were sent to the scene. '
          '"The roof collapsed shortly after midnight, but nobody was inside," Kowalski said. '
          'The warehouse, owned by Delta Logistics, stored furniture and paper. '
          'Police have closed Harbour Street until Friday while investigators look for the cause of the fire.')
+_QUOTE = '"We will rebuild the harbour before the winter storms arrive and the boats return,"'
 REUSE_CHECKS = {  # hand-written checks, not training data: (a, b, accepted levels)
     'independent report of the same event': (_FIRE, (
         'A Delta Logistics warehouse in Dunmore burned down overnight. Crews needed six hours to bring the flames '
@@ -162,19 +166,21 @@ REUSE_CHECKS = {  # hand-written checks, not training data: (a, b, accepted leve
         'nearby Harbour Street were woken by loud bangs around 11pm. Investigators have not yet found a cause, '
         'and the street stays closed until Friday.'), {'independent'}),
     'copy with a few words changed': (_FIRE, _FIRE.replace('fought', 'battled').replace('sent to', 'called to')
-                                      .replace('stored', 'held').replace('look for', 'search for'), {'near copy', 'light revision'}),
-    'cut copy': (_FIRE, _FIRE.split('. Police')[0].replace('The warehouse, owned', 'The building, owned') + '.', {'near copy'}),
-    'same quote only': ('"We will rebuild the harbour before the winter storms arrive and the boats return," the mayor said on Monday.',
-                        'Speaking to fishermen, the mayor repeated: "We will rebuild the harbour before the winter storms arrive '
-                        'and the boats return."', {'independent'}),
+                                      .replace('stored', 'held').replace('look for', 'search for'),
+                                      {'near copy', 'light revision'}),
+    'cut copy': (_FIRE, _FIRE.split('. Police')[0].replace('The warehouse, owned', 'The building, owned') + '.',
+                 {'near copy'}),
+    'same quote only': (f'{_QUOTE} the mayor said on Monday.', f'Speaking to fishermen, the mayor repeated: {_QUOTE}',
+                        {'independent'}),
     'rewritten in own words': (_FIRE, (
-        'A fire that burned for six hours destroyed a Delta Logistics storage building on Harbour Street in Dunmore late '
-        'on Tuesday. Some 42 firefighters with 12 engines were sent to the scene, fire chief Maria Kowalski said. The '
-        'building held paper and furniture. The roof fell in after midnight; nobody was hurt. Police have closed the '
-        'street until Friday while investigators look for the cause.'), {'heavy revision', 'light revision'}),
+        'A fire that burned for six hours destroyed a Delta Logistics storage building on Harbour Street in Dunmore '
+        'late on Tuesday. Some 42 firefighters with 12 engines were sent to the scene, fire chief Maria Kowalski '
+        'said. The building held paper and furniture. The roof fell in after midnight; nobody was hurt. Police have '
+        'closed the street until Friday while investigators look for the cause.'),
+        {'heavy revision', 'light revision'}),
 }
 
-# %% ../nbs/06_reuse.ipynb #r054
+# %% ../nbs/06_reuse.ipynb #r057
 CS_LEVELS = {'cut': 'near copy', 'light': 'light revision', 'heavy': 'heavy revision', 'non': 'independent'}
 
 def development_data(validation: str | Path) -> pd.DataFrame:
@@ -183,19 +189,21 @@ def development_data(validation: str | Path) -> pd.DataFrame:
     lab = pd.read_csv(d/'labels.csv')
     read = lambda f: (d/f).read_text(encoding='utf-8')
     feats = pd.DataFrame([pair_features(read(r.file), read(r.source)) for r in lab.itertuples()])
-    return pd.concat([lab.assign(participant=lab.file.str.split('_').str[0], level=lab.category.map(CS_LEVELS)), feats], axis=1)
+    lab = lab.assign(participant=lab.file.str.split('_').str[0], level=lab.category.map(CS_LEVELS))
+    return pd.concat([lab, feats], axis=1)
 
-# %% ../nbs/06_reuse.ipynb #r056
+# %% ../nbs/06_reuse.ipynb #r059
 MODEL_FEATURES = ['cover3', 'cover8']
-RULE_GRID = dict(reused=np.round(np.arange(0.05, 0.305, 0.01), 3).tolist(), verbatim=np.round(np.arange(0.5, 0.99, 0.025), 3).tolist(),
-                 light=np.round(np.arange(0.2, 0.79, 0.025), 3).tolist())
+def _steps(lo, hi, step) -> list[float]: return np.round(np.arange(lo, hi + step / 2, step), 3).tolist()
+RULE_GRID = dict(reused=_steps(0.05, 0.3, 0.01), verbatim=_steps(0.5, 0.975, 0.025), light=_steps(0.2, 0.775, 0.025))
 SOFTNESS_GRID = np.round(np.geomspace(0.005, 0.5, 41), 5).tolist()
 
 def _design(data: pd.DataFrame, names: list[str] = MODEL_FEATURES) -> tuple[np.ndarray, np.ndarray]:
-    X = np.array([model_input(r, names)[0] for r in data[[f'{n}_{d}' for n in names for d in ('ab', 'ba')]].to_dict('records')])
+    cols = [f'{n}_{d}' for n in names for d in ('ab', 'ba')]
+    X = np.array([model_input(r, names)[0] for r in data[cols].to_dict('records')])
     return X, data.level.map(REUSE_LEVELS.index).to_numpy()
 
-# %% ../nbs/06_reuse.ipynb #r057
+# %% ../nbs/06_reuse.ipynb #r060
 def _macro_f1(P: np.ndarray, y: np.ndarray) -> np.ndarray:
     "Macro-F1 over the levels of each row of predictions `P` (one row per candidate) against `y`."
     f1 = np.zeros(len(P))
@@ -208,23 +216,27 @@ def fit_thresholds(X: np.ndarray, y: np.ndarray, grid: dict = RULE_GRID) -> dict
     "Thresholds with the best macro-F1 on (X, y); among ties, the one nearest the mean of the tied."
     from itertools import product
     T = np.array(list(product(grid['reused'], grid['verbatim'], grid['light'])))
-    P = rule_levels(np.repeat(X[None], len(T), 0).reshape(-1, X.shape[1]), dict(zip(['reused', 'verbatim', 'light'], T.T.repeat(len(X), 1)))).reshape(len(T), -1)
+    names = ['reused', 'verbatim', 'light']
+    every = dict(zip(names, T.T.repeat(len(X), 1)))  # each candidate's thresholds, once per row of X
+    P = rule_levels(np.tile(X, (len(T), 1)), every).reshape(len(T), -1)
     f1 = np.round(_macro_f1(P, y), 9)
     best = T[f1 == f1.max()]
-    return dict(zip(['reused', 'verbatim', 'light'], best[np.argmin(((best - best.mean(0)) ** 2).sum(1))].round(3).tolist()))
+    return dict(zip(names, best[np.argmin(((best - best.mean(0)) ** 2).sum(1))].round(3).tolist()))
 
-# %% ../nbs/06_reuse.ipynb #r061
+# %% ../nbs/06_reuse.ipynb #r064
 def fit_reuse_model(data: pd.DataFrame, grid: dict = RULE_GRID) -> dict:
     "The reuse model (thresholds by `fit_thresholds`, softness by maximum likelihood) fitted on `data`."
     X, y = _design(data)
     th = fit_thresholds(X, y, grid)
-    ll = [np.log(np.clip(reuse_proba(X, dict(thresholds=th, softness=s))[np.arange(len(y)), y], 1e-12, 1)).sum() for s in SOFTNESS_GRID]
-    return dict(levels=REUSE_LEVELS, features=MODEL_FEATURES, thresholds=th, softness=SOFTNESS_GRID[int(np.argmax(ll))],
+    p = lambda s: reuse_proba(X, dict(thresholds=th, softness=s))[np.arange(len(y)), y]
+    lik = lambda s: np.log(np.clip(p(s), 1e-12, 1)).sum()
+    best = SOFTNESS_GRID[int(np.argmax([lik(s) for s in SOFTNESS_GRID]))]
+    return dict(levels=REUSE_LEVELS, features=MODEL_FEATURES, thresholds=th, softness=best,
                 fit=dict(criterion='macro-F1 over the levels; ties: nearest the mean of the tied', grid=grid))
 
-# %% ../nbs/06_reuse.ipynb #r063
+# %% ../nbs/06_reuse.ipynb #r066
 def predict_levels(X: np.ndarray, model: dict) -> np.ndarray:
-    "Level index of each row of model features `X`: the rule, or a logistic model (`coef`, `intercept`, `mean`, `scale`)."
+    "Level index of each row of model features `X`: the rule, or a logistic model (coef, intercept, mean, scale)."
     if 'thresholds' in model: return rule_levels(X, model['thresholds'])
     z = (np.asarray(X, float) - model['mean']) / np.asarray(model['scale'])
     return (z @ np.asarray(model['coef']).T + model['intercept']).argmax(1)
@@ -233,12 +245,12 @@ def reuse_scores(y: np.ndarray, pred: np.ndarray) -> dict:
     "Macro-F1 over the levels, accuracy, and F1 of reuse (any reuse level) against independent."
     from sklearn.metrics import accuracy_score, f1_score
     ind = REUSE_LEVELS.index('independent')
-    return dict(macro_f1=f1_score(y, pred, average='macro', labels=range(len(REUSE_LEVELS))), accuracy=accuracy_score(y, pred),
-                reuse_f1=f1_score(y != ind, pred != ind))
+    return dict(macro_f1=f1_score(y, pred, average='macro', labels=range(len(REUSE_LEVELS))),
+                accuracy=accuracy_score(y, pred), reuse_f1=f1_score(y != ind, pred != ind))
 
-# %% ../nbs/06_reuse.ipynb #r064
+# %% ../nbs/06_reuse.ipynb #r067
 def cv_predictions(data: pd.DataFrame, groups, fit=None, **kw) -> np.ndarray:
-    "Level (index) of each answer predicted by a model fitted (`fit(data, **kw)`) without its group (`groups`: column or labels)."
+    "Level of each answer predicted by `fit(data, **kw)` fitted without its group (`groups`: a column or labels)."
     fit, g = fit or fit_reuse_model, np.asarray(data[groups] if isinstance(groups, str) else groups)
     pred = np.zeros(len(data), int)
     for v in np.unique(g):
@@ -255,10 +267,10 @@ def reuse_cv(data: pd.DataFrame, fit=None, repeats: int = 10, **kw) -> dict:
     for f, seed in zip(folds, range(repeats)):
         for i, (_, te) in enumerate(StratifiedKFold(5, shuffle=True, random_state=seed).split(y, y)): f[te] = i
     ks = [reuse_scores(y, cv_predictions(data, f, fit, **kw)) for f in folds]
-    out['stratified_5fold_x10' if repeats == 10 else f'stratified_5fold_x{repeats}'] = {s: np.mean([k[s] for k in ks]) for s in ks[0]}
+    out[f'stratified_5fold_x{repeats}'] = {s: np.mean([k[s] for k in ks]) for s in ks[0]}
     return {s: {k: round(float(v), 3) for k, v in sc.items()} for s, sc in out.items()}
 
-# %% ../nbs/06_reuse.ipynb #r069
+# %% ../nbs/06_reuse.ipynb #r072
 def confusion(y: np.ndarray, pred: np.ndarray) -> pd.DataFrame:
     "Counts of (label, verdict) pairs, levels in order."
     lv = np.asarray(REUSE_LEVELS)
