@@ -830,8 +830,8 @@ def derive(story: Story, u: pd.DataFrame, ev: pd.DataFrame, st: Settings = Setti
     for i, c in enumerate(docs):
         g.add_edge(LOST, c, weight=1e-6)
         for j, p in enumerate(docs):
-            if p == c or frozenset((p, c)) not in reused or against.get((p, c), 0) >= st.min_evidence or cont(c, p) < 0.5: continue
-            w = cont(c, p) + 1e-3 * (cont(c, p) - cont(p, c)) + 1e-5 * (j < i)
+            if p == c or frozenset((p, c)) not in reused or against.get((p, c), 0) >= st.min_evidence: continue
+            w = max(2e-6, cont(c, p) + 1e-3 * (cont(c, p) - cont(p, c)) + 1e-5 * (j < i))  # above the lost original's 1e-6
             g.add_edge(p, c, weight=w)
     tree = nx.maximum_spanning_arborescence(g, attr='weight', preserve_attrs=True)
     roots = sorted(tree.successors(LOST), key=docs.index)
@@ -843,7 +843,7 @@ def derive(story: Story, u: pd.DataFrame, ev: pd.DataFrame, st: Settings = Setti
             why = '; '.join(f"{q}: " + ', '.join(f'{k} {n}' for k, n in zip(e.kind, e.n)) for q in ruled
                             for e in [ev[(ev.parent == q) & (ev.child == c)]])
             rows.append(dict(parent=LOST, child=c, relation='common source', confidence=round(len(ruled) / max(1, len(partners(story, c))), 4),
-                             evidence=f'no version can be its parent ({why})' if ruled else 'no version carries half of its content'))
+                             evidence=f'no version can be its parent ({why})' if ruled else 'no version of the story can be its parent'))
         else:
             n = against.get((p, c), 0)
             rel = _relation(story, p, c)
