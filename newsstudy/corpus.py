@@ -694,10 +694,8 @@ def wrap_breaks(t: str, # analysis text (`analysis_text`)
     "Offsets of the line breaks of `t` that wrap a line inside a paragraph (see the rule above)."
     free = lambda i, a, b: taken is None or not (taken[i - 1 - len(a) + len(a.rstrip())] or taken[i + 1 + len(b) - len(b.lstrip())])
     pairs = [p for p in _line_pairs(t) if free(*p)]
-    cont = [i for i, a, b in pairs if b.lstrip()[0].islower() and not ends_sentence(a)]
-    if len(cont) < MIN_WRAPS: return cont
-    width = max(len(a.rstrip()) for i, a, b in pairs if i in set(cont))
-    if width > MAX_WRAP_WIDTH: return cont
+    cont = {i: len(a.rstrip()) for i, a, b in pairs if b.lstrip()[0].islower() and not ends_sentence(a)}
+    if len(cont) < MIN_WRAPS or (width := max(cont.values())) > MAX_WRAP_WIDTH: return sorted(cont)
     return sorted(set(cont) | {i for i, a, b in pairs if len(a.rstrip()) >= FILL * width and not LIST_MARKER.match(b)})
 
 # %% ../nbs/00_corpus.ipynb #c040
@@ -741,7 +739,8 @@ def layout(original: str, # the document's text
     for kind in ('byline', 'photo_credit'):
         found = [s.text for s in spans if s.kind == kind]
         if found: meta[kind] = ' | '.join(found)
-    headings = [Span(s, e, 'heading', t[s:e]) for s, e in _free_segments(t, taken) if is_heading_line(t[s:e]) and _whole_line(t, taken, s, e)]
+    segs = _free_segments(t, taken)  # a one-line text (a headline record) is body, never a heading
+    headings = [Span(s, e, 'heading', t[s:e]) for s, e in segs if len(segs) > 1 and is_heading_line(t[s:e]) and _whole_line(t, taken, s, e)]
     for h in headings: taken[h.start:h.end] = True  # headings become sentences directly, the NLP does not read them
     masked = _blank(t, taken)
     return Layout(masked, sorted(spans, key=lambda s: s.start), headings, meta)
@@ -797,8 +796,8 @@ FUNCTION_WORDS = frozenset('''a an the this that these those my your his her its
     is are was were be been being am has have had do does did will would shall should can could may might must
     not also only just even then there here now very too'''.split())  # closed-class English words
 PREFIXES = frozenset('''anti counter mega micro multi neo non over post pre pro re self semi sub super ultra un under inter out co de
-    dis mis mini mid ex hyper pseudo proto quasi trans cyber eco bio geo tele auto extra infra intra macro meta para poly mono bi tri
-    up down off back cross'''.split())  # productive prefixes and particles: `neofascists`, `underreacting`, `overclass`
+    in im en em be dis mis mini mid ex hyper pseudo proto quasi trans cyber eco bio geo tele auto extra infra intra macro meta para poly mono bi tri
+    up down off back cross'''.split())  # productive prefixes and particles: `neofascists`, `underreacting`, `overclass`, `inprove`
 SUFFIXES = frozenset('''s es ed d ing ings er ers est ist ists ism isms ness less ful fully ly ment ments ship ships hood dom able ible
     ish ize ise ized ised izing ising ation ations ity ities ive wise ward wards like long wide based free style proof fold time side
     up down out off over in on away back'''.split())  # suffixes and compound heads: `abjectness`, `monthslong`, `citywide`
@@ -864,6 +863,7 @@ class GlueTokenizer:
         for tok in base:
             kind, parts, ev = None, None, ''
             tag = tok.i > 0 and base[tok.i - 1].text in ('#', '@') and not base[tok.i - 1].whitespace_  # a hashtag or handle
+            tag = tag or bool(re.match(r'\.\w', text[tok.idx + len(tok.text):tok.idx + len(tok.text) + 2]))  # `java.lang.Object`
             if not tok.is_space:
                 if (q := _quote_split(tok.text)): kind, parts = 'quote', q
                 elif len(tok) > 3 and not tag and (g := glue_split(tok.text, self.known)): parts, kind, ev = g
@@ -1004,18 +1004,21 @@ def _first_word(text: str) -> tuple[str, str | None]:
 
 def _start_evidence(prev: str, # the body sentence before (empty for the first one)
                     text: str, # the sentence
+                    gap: str = '', # the text between the two
                    ) -> str | None:
-    "Splice evidence at the start of a sentence: lower case after a sentence end, or a comma, semicolon or dash after a full stop."
+    "Splice evidence at the start of a sentence: lower case right after a full stop (no space), or a comma, semicolon or dash after one."
     first, low = _first_word(text)
-    if not first or not prev.strip(): return None
-    if first in ',;–—-': return f'starts with {first!r}' if prev.rstrip().endswith('.') and _stop_end(prev) else None
-    return f'starts in lower case: {low!r}' if low and _stop_end(prev) else None
+    if not first or not prev.strip() or not _stop_end(prev): return None
+    if first in ',;–—-': return f'starts with {first!r}' if prev.rstrip().endswith('.') else None
+    glued = not gap and re.search(r'\.["”’\')\]]*$', prev)  # `2021.which`: a space or line break before is writing, not a cut
+    return f'starts in lower case: {low!r}' if low and glued else None
 
 def _continues(prev: str, gap: str, text: str) -> bool:
     "Does the sentence `text` go on with `prev` (before it on its line, `gap` between): a parser cut in mid-sentence?"
     first, low = _first_word(text)
     if low and gap and re.search(r'[.,!?…]["”’\']$', prev): return True  # `"We won," he said.`
-    return (first in ',;–—-' or bool(low)) and not _start_evidence(prev, text)
+    if first in ',;–—-': return not (prev.rstrip().endswith('.') and _stop_end(prev))
+    return bool(low) and not _stop_end(prev)
 
 # %% ../nbs/00_corpus.ipynb #h051
 def sentence_spans(doc) -> list[tuple[int, int]]:
@@ -1041,13 +1044,13 @@ def non_content(text: str) -> bool:
     s = text.strip()
     return bool(LIST_MARKER.fullmatch(s) or _BYLINE.fullmatch(s))
 
-def _splice_evidence(glue: list, a: int, b: int, text: str, prev: str = '') -> list[str]:
-    "Splice evidence for the body sentence `[a, b)` of `text` after the body sentence `prev`, from the glue notes (sorted)."
+def _splice_evidence(glue: list, a: int, b: int, text: str, prev: tuple = (0, 0)) -> list[str]:
+    "Splice evidence for the body sentence `[a, b)` of `text` after the body sentence at `prev`, from the glue notes (sorted)."
     words, camel = glue
     ev = [w[1] for w in words[bisect_left(words, (a,)):bisect_left(words, (b,))]]
     near = camel[bisect_left(camel, (b,)):bisect_right(camel, (b + 3, math.inf))]  # glue ending within 3 of the end
     ev += [g[2] for g in near if a < g[1] + 3 and b > g[1]]
-    if (se := _start_evidence(prev, text[a:b])): ev.append(se)
+    if (se := _start_evidence(text[slice(*prev)], text[a:b], text[prev[1]:a])): ev.append(se)
     return ev
 
 def sentence_rows(doc_id: str, doc, lay: Layout) -> list[dict]:
@@ -1059,12 +1062,12 @@ def sentence_rows(doc_id: str, doc, lay: Layout) -> list[dict]:
             sorted((g[1], g[0], g[3]) for g in notes if g[2] == 'camel'))
     heading = {h.start: h.text for h in lay.headings}
     line_starts = [m.start() for m in re.finditer(r'[^\n]+', t)]
-    rows, section, para_of, prev = [], None, {}, ''
+    rows, section, para_of, prev = [], None, {}, (0, 0)
     for n, (a, b, head) in enumerate(items):
         other = not head and non_content(t[a:b])  # a byline or bare list marker: no content, no section
         ev = [] if head or other else _splice_evidence(glue, a, b, t, prev)
         if head: section = heading[a]
-        elif not other: prev = t[a:b]
+        elif not other: prev = (a, b)
         line = bisect_right(line_starts, a) - 1
         para_of.setdefault(line, len(para_of))
         rows.append(dict(doc_id=doc_id, sent_id=n, paragraph=para_of[line], section=None if head else section, is_heading=head or other,
