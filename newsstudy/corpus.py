@@ -21,16 +21,16 @@ from .inputs import (TABLE_EXTS, WARC_EXTS, BOMS, InputError, table_records, war
 
 # %% auto #0
 __all__ = ['ARTICLE_EXTS', 'JSON_FIELDS', 'MAX_NESTING', 'PROBLEM_COLUMNS', 'BOILERPLATE_PATTERNS', 'LIST_MARKER',
-           'AP_ABBREVIATIONS', 'MIN_WRAPS', 'FILL', 'MAX_WRAP_WIDTH', 'SENTENCE_OPENERS', 'FUNCTION_WORDS', 'PREFIXES',
-           'SUFFIXES', 'MAX_SENT_TOKENS', 'MODEL', 'SENTENCE_COLUMNS', 'SPEECH_VERBS', 'REPORTING_VERBS', 'TITLE_CUES',
-           'NAME_LABELS', 'QUOTE_COLUMNS', 'ENTITY_LABELS', 'ENTITY_COLUMNS', 'DENOMINATORS', 'NUMBER_WORDS', 'SCALES',
-           'FRACTIONS', 'ORDINALS', 'APPROX', 'NUMBER_COLUMNS', 'OUTLET_WORDS', 'OFFICIAL_WORDS', 'ANONYMOUS_WORDS',
-           'ATTRIBUTION_COLUMNS', 'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS', 'TABLES', 'MAX_CHUNK',
-           'MIN_LANG_CONFIDENCE', 'article_ext', 'printable', 'entry_status', 'folder_status', 'scan_corpus',
-           'corpus_files', 'sha256', 'ManifestError', 'read_manifest', 'manifest_missing', 'verify_manifest',
-           'BadInput', 'utf16_guess', 'legacy_decode', 'decode', 'repair', 'analysis_text', 'Record', 'parse_fields',
-           'get_path', 'iso_date', 'is_reference', 'json_record', 'flatten_text', 'html_record', 'read_bytes',
-           'load_json', 'json_items', 'jsonl_items', 'make_record', 'json_records', 'file_records',
+           'AP_ABBREVIATIONS', 'MIN_WRAPS', 'FILL', 'FILLED', 'MAX_WRAP_WIDTH', 'SENTENCE_OPENERS', 'FUNCTION_WORDS',
+           'PREFIXES', 'SUFFIXES', 'MAX_SENT_TOKENS', 'MODEL', 'SENTENCE_COLUMNS', 'SPEECH_VERBS', 'REPORTING_VERBS',
+           'TITLE_CUES', 'NAME_LABELS', 'QUOTE_COLUMNS', 'ENTITY_LABELS', 'ENTITY_COLUMNS', 'DENOMINATORS',
+           'NUMBER_WORDS', 'SCALES', 'FRACTIONS', 'ORDINALS', 'APPROX', 'NUMBER_COLUMNS', 'OUTLET_WORDS',
+           'OFFICIAL_WORDS', 'ANONYMOUS_WORDS', 'ATTRIBUTION_COLUMNS', 'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS',
+           'TABLES', 'MAX_CHUNK', 'MIN_LANG_CONFIDENCE', 'article_ext', 'printable', 'entry_status', 'folder_status',
+           'scan_corpus', 'corpus_files', 'sha256', 'ManifestError', 'read_manifest', 'manifest_missing',
+           'verify_manifest', 'BadInput', 'utf16_guess', 'legacy_decode', 'decode', 'repair', 'analysis_text', 'Record',
+           'parse_fields', 'get_path', 'iso_date', 'is_reference', 'json_record', 'flatten_text', 'html_record',
+           'read_bytes', 'load_json', 'json_items', 'jsonl_items', 'make_record', 'json_records', 'file_records',
            'table_file_records', 'html_bytes_text', 'warc_file_records', 'read_file', 'NoDocuments', 'read_one',
            'unique_ids', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines',
            'is_heading_line', 'is_title_line', 'is_abbreviation', 'ends_sentence', 'wrap_breaks', 'Layout', 'layout',
@@ -679,6 +679,7 @@ def ends_sentence(line: str) -> bool:
 # %% ../nbs/00_corpus.ipynb #w004
 MIN_WRAPS = 2  # lower-case continuations that show a text is hard-wrapped
 FILL = 0.6  # in hard-wrapped text, a line filled to this share of the wrap width goes on in the next line
+FILLED = 0.8  # hard-wrapped text: its lines that go on in lower case are (median) filled to this share of the width
 MAX_WRAP_WIDTH = 150  # fixed-width text wraps at 60-100 characters: longer lines are paragraphs
 
 def _line_pairs(t: str) -> list[tuple[int, str, str]]:
@@ -695,7 +696,8 @@ def wrap_breaks(t: str, # analysis text (`analysis_text`)
     free = lambda i, a, b: taken is None or not (taken[i - 1 - len(a) + len(a.rstrip())] or taken[i + 1 + len(b) - len(b.lstrip())])
     pairs = [p for p in _line_pairs(t) if free(*p)]
     cont = {i: len(a.rstrip()) for i, a, b in pairs if b.lstrip()[0].islower() and not ends_sentence(a)}
-    if len(cont) < MIN_WRAPS or (width := max(cont.values())) > MAX_WRAP_WIDTH: return sorted(cont)
+    width = max((len(a.rstrip()) for _, a, _ in pairs), default=0)  # the longest line that goes on in its paragraph
+    if len(cont) < MIN_WRAPS or width > MAX_WRAP_WIDTH or np.median(list(cont.values())) < FILLED * width: return sorted(cont)
     return sorted(set(cont) | {i for i, a, b in pairs if len(a.rstrip()) >= FILL * width and not LIST_MARKER.match(b)})
 
 # %% ../nbs/00_corpus.ipynb #c040
