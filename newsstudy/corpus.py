@@ -20,24 +20,27 @@ from .inputs import (TABLE_EXTS, WARC_EXTS, BOMS, InputError, table_records, war
                               legacy_encoding)
 
 # %% auto #0
-__all__ = ['ARTICLE_EXTS', 'JSON_FIELDS', 'MAX_NESTING', 'PROBLEM_COLUMNS', 'BOILERPLATE_PATTERNS', 'SENTENCE_OPENERS',
-           'MAX_SENT_TOKENS', 'MODEL', 'SENTENCE_COLUMNS', 'SPEECH_VERBS', 'REPORTING_VERBS', 'TITLE_CUES',
-           'NAME_LABELS', 'QUOTE_COLUMNS', 'ENTITY_LABELS', 'ENTITY_COLUMNS', 'NUMBER_WORDS', 'SCALES', 'FRACTIONS',
-           'ORDINALS', 'APPROX', 'NUMBER_COLUMNS', 'OUTLET_WORDS', 'OFFICIAL_WORDS', 'ANONYMOUS_WORDS',
-           'ATTRIBUTION_COLUMNS', 'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS', 'TABLES', 'MAX_CHUNK',
-           'MIN_LANG_CONFIDENCE', 'article_ext', 'printable', 'entry_status', 'folder_status', 'scan_corpus',
-           'corpus_files', 'sha256', 'ManifestError', 'read_manifest', 'manifest_missing', 'verify_manifest',
-           'BadInput', 'utf16_guess', 'legacy_decode', 'decode', 'repair', 'analysis_text', 'Record', 'parse_fields',
-           'get_path', 'iso_date', 'json_record', 'flatten_text', 'html_record', 'read_bytes', 'load_json',
-           'json_items', 'jsonl_items', 'make_record', 'json_records', 'file_records', 'table_file_records',
-           'html_bytes_text', 'warc_file_records', 'read_file', 'NoDocuments', 'read_one', 'unique_ids', 'read_corpus',
-           'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines', 'is_heading_line', 'is_title_line', 'Layout',
-           'layout', 'zipf', 'glue_split', 'GlueTokenizer', 'matmul_ops', 'pos', 'load_nlp', 'children', 'lefts',
-           'subtree', 'sentence_spans', 'sentence_rows', 'quote_spans', 'actor', 'quote_rows', 'entity_rows',
-           'canonical_names', 'split_approx', 'number_value', 'date_iso', 'number_rows', 'source_kind',
-           'attribution_rows', 'count_words', 'chunk_spans', 'join_docs', 'parse_docs', 'document_row', 'doc_tables',
-           'language_of', 'corpus_outlets', 'parse_records', 'parse_corpus', 'write_table', 'read_table', 'save_figure',
-           'uncovered', 'check_coverage', 'composition_figure', 'extraction_figure']
+__all__ = ['ARTICLE_EXTS', 'JSON_FIELDS', 'MAX_NESTING', 'PROBLEM_COLUMNS', 'BOILERPLATE_PATTERNS', 'LIST_MARKER',
+           'AP_ABBREVIATIONS', 'MIN_WRAPS', 'FILL', 'FILLED', 'MAX_WRAP_WIDTH', 'SENTENCE_OPENERS', 'FUNCTION_WORDS',
+           'PREFIXES', 'SUFFIXES', 'MAX_SENT_TOKENS', 'MODEL', 'SENTENCE_COLUMNS', 'SPEECH_VERBS', 'REPORTING_VERBS',
+           'TITLE_CUES', 'NAME_LABELS', 'QUOTE_COLUMNS', 'ENTITY_LABELS', 'ENTITY_COLUMNS', 'DENOMINATORS',
+           'NUMBER_WORDS', 'SCALES', 'FRACTIONS', 'ORDINALS', 'APPROX', 'NUMBER_COLUMNS', 'OUTLET_WORDS',
+           'OFFICIAL_WORDS', 'ANONYMOUS_WORDS', 'ATTRIBUTION_COLUMNS', 'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS',
+           'TABLES', 'MAX_CHUNK', 'MIN_LANG_CONFIDENCE', 'article_ext', 'printable', 'entry_status', 'folder_status',
+           'scan_corpus', 'corpus_files', 'sha256', 'ManifestError', 'read_manifest', 'manifest_missing',
+           'verify_manifest', 'BadInput', 'utf16_guess', 'legacy_decode', 'decode', 'repair', 'analysis_text', 'Record',
+           'parse_fields', 'get_path', 'iso_date', 'is_reference', 'json_record', 'flatten_text', 'html_record',
+           'read_bytes', 'load_json', 'json_items', 'jsonl_items', 'make_record', 'json_records', 'file_records',
+           'table_file_records', 'html_bytes_text', 'warc_file_records', 'read_file', 'NoDocuments', 'read_one',
+           'unique_ids', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines',
+           'is_heading_line', 'is_title_line', 'is_abbreviation', 'ends_sentence', 'wrap_breaks', 'Layout', 'layout',
+           'title_span', 'zipf', 'glue_split', 'corpus_vocabulary', 'GlueTokenizer', 'matmul_ops', 'pos', 'load_nlp',
+           'children', 'lefts', 'subtree', 'sentence_spans', 'non_content', 'sentence_rows', 'quote_spans', 'actor',
+           'quote_rows', 'entity_rows', 'canonical_names', 'slash_number', 'split_approx', 'number_value', 'date_iso',
+           'number_rows', 'source_kind', 'attribution_rows', 'count_words', 'chunk_spans', 'join_docs', 'parse_docs',
+           'document_row', 'doc_tables', 'language_of', 'corpus_outlets', 'parse_records', 'parse_corpus',
+           'write_table', 'read_table', 'save_figure', 'uncovered', 'check_coverage', 'composition_figure',
+           'extraction_figure']
 
 # %% ../nbs/00_corpus.ipynb #c008
 ARTICLE_EXTS = ('.txt', '.html', '.htm', '.json', '.jsonl') + TABLE_EXTS + WARC_EXTS  # file endings read as articles
@@ -273,6 +276,15 @@ def iso_date(v) -> str | None:
     try: return pd.Timestamp(pd.to_datetime(v, utc=True)).strftime('%Y-%m-%d')
     except (ValueError, TypeError, OverflowError): return None
 
+def is_reference(rec: dict) -> bool:
+    "Does a JSON record or table row mark itself as the original version: `is_reference` true, or `role` `original`?"
+    v = rec.get('is_reference')
+    if isinstance(v, str): flag = v.strip().lower() in ('true', '1', 'yes')
+    else:
+        try: flag = v is not None and not isinstance(v, (dict, list)) and bool(v == True)  # JSON true, 1, a numpy bool
+        except (TypeError, ValueError): flag = False
+    return flag or str(rec.get('role') or '').strip().lower() == 'original'
+
 def json_record(rec, mapping: dict) -> dict:
     "The recognised fields of one JSON record."
     if not isinstance(rec, dict): raise BadInput('malformed_json', 'record is not a JSON object')
@@ -284,6 +296,7 @@ def json_record(rec, mapping: dict) -> dict:
     if not out['text'].strip(): raise BadInput('no_text', 'record has no text')
     out['date'] = iso_date(out['date'])
     for k in ('title', 'source', 'url', 'author', 'story_key', 'id'): out[k] = _scalar(out[k])
+    out['is_reference'] = is_reference(rec)
     return out
 
 # %% ../nbs/00_corpus.ipynb #h027
@@ -633,21 +646,81 @@ def is_heading_line(s: str) -> bool:
     return words[0][0].isupper() and bool(long) and sum(w[0].isupper() for w in long) / len(long) >= 0.75
 
 def is_title_line(s: str) -> bool:
-    "Is `s` a headline: 4–30 words, not ending like a sentence?"
+    "Is `s` shaped like a headline: 4–30 words, not ending like a sentence or a clause (`.`, `,`, `;`, `:`, a quote)?"
     s = s.strip()
     return 4 <= len(s.split()) <= 30 and s[-1] not in '.,;:"”' and s[0] not in '"“(@'
+
+# %% ../nbs/00_corpus.ipynb #w002
+LIST_MARKER = re.compile(r'[ \t]*(?:[-–—•*·▪‣◦●■►]|\(?(?:\d{1,3}|[A-Za-z]|[ivx]{2,4}|[IVX]{2,4})[.)])(?=\s|$)')  # a bullet or item number
+AP_ABBREVIATIONS = {'etc.', 'approx.', 'incl.', 'esp.', 'cf.', 'al.', 'ca.', 'pp.', 'No.', 'Nos.', 'Fig.', 'Jr.', 'Sr.', 'St.', 'Gov.',
+    'Rep.', 'Sen.', 'Gen.', 'Lt.', 'Col.', 'Sgt.', 'Capt.', 'Cmdr.', 'Adm.', 'Prof.', 'Rev.', 'Sept.', 'Ala.', 'Ariz.', 'Ark.', 'Calif.',
+    'Colo.', 'Conn.', 'Del.', 'Fla.', 'Ga.', 'Ill.', 'Ind.', 'Kan.', 'Ky.', 'La.', 'Md.', 'Mass.', 'Mich.', 'Minn.', 'Miss.', 'Mo.',
+    'Mont.', 'Neb.', 'Nev.', 'Okla.', 'Ore.', 'Pa.', 'Tenn.', 'Vt.', 'Va.', 'Wash.', 'Wis.', 'Wyo.'}  # AP style, not all in spaCy's list
+
+@lru_cache(maxsize=None)
+def _abbreviations() -> frozenset:
+    "Abbreviations with a full stop: spaCy's English tokenizer exceptions (`Dr.`, `e.g.`, `Inc.`) and `AP_ABBREVIATIONS`."
+    from spacy.lang.en.tokenizer_exceptions import TOKENIZER_EXCEPTIONS
+    return frozenset(k for k in TOKENIZER_EXCEPTIONS if k.endswith('.') and re.search('[A-Za-z]', k)) | AP_ABBREVIATIONS
+
+def is_abbreviation(text: str) -> bool:
+    "Does `text` end with the full stop of an abbreviation or initials (`e.g.`, `U.S.`, `I-Vt.`, `etc.`, `J.`)?"
+    m = re.search(r'([^\s(\[“"‘\'/-]*)\.$', text.rstrip())
+    if m is None: return False
+    w = m[1] + '.'
+    return bool(re.fullmatch(r'(?:[A-Za-z]\.)+', w)) or w in _abbreviations()
+
+def ends_sentence(line: str) -> bool:
+    "Does `line` end a sentence: `.`, `!`, `?`, `:` or `…` (closing quotes or brackets may follow), not an abbreviation?"
+    s = line.rstrip()
+    if not re.search(r'[.!?:…]["”’\')\]]*$', s): return False
+    return not (s.endswith('.') and is_abbreviation(s))
+
+# %% ../nbs/00_corpus.ipynb #w004
+MIN_WRAPS = 2  # lower-case continuations that show a text is hard-wrapped
+FILL = 0.6  # in hard-wrapped text, a line filled to this share of the wrap width goes on in the next line
+FILLED = 0.8  # hard-wrapped text: its lines that go on in lower case are (median) filled to this share of the width
+MAX_WRAP_WIDTH = 150  # fixed-width text wraps at 60-100 characters: longer lines are paragraphs
+
+def _line_pairs(t: str) -> list[tuple[int, str, str]]:
+    "(offset of the line break, line before, line after) for each line break between two non-blank lines of `t`."
+    starts = [0] + [m.end() for m in re.finditer('\n', t)]
+    ends = starts[1:] + [len(t) + 1]
+    lines = [t[a:b - 1] for a, b in zip(starts, ends)]
+    return [(ends[k] - 1, lines[k], lines[k + 1]) for k in range(len(lines) - 1) if lines[k].strip() and lines[k + 1].strip()]
+
+def wrap_breaks(t: str, # analysis text (`analysis_text`)
+                taken: np.ndarray | None = None, # characters taken as boilerplate or metadata: a line break next to them stays
+               ) -> list[int]:
+    "Offsets of the line breaks of `t` that wrap a line inside a paragraph (see the rule above)."
+    free = lambda i, a, b: taken is None or not (taken[i - 1 - len(a) + len(a.rstrip())] or taken[i + 1 + len(b) - len(b.lstrip())])
+    pairs = [p for p in _line_pairs(t) if free(*p)]
+    cont = {i: len(a.rstrip()) for i, a, b in pairs if b.lstrip()[0].islower() and not ends_sentence(a)}
+    width = max((len(a.rstrip()) for _, a, _ in pairs), default=0)  # the longest line that goes on in its paragraph
+    if len(cont) < MIN_WRAPS or width > MAX_WRAP_WIDTH or np.median(list(cont.values())) < FILLED * width: return sorted(cont)
+    return sorted(set(cont) | {i for i, a, b in pairs if len(a.rstrip()) >= FILL * width and not LIST_MARKER.match(b)})
 
 # %% ../nbs/00_corpus.ipynb #c040
 @dataclass
 class Layout:
     "Where a document's metadata, boilerplate and headings are, and the text the NLP reads."
-    text: str  # the analysis text with metadata, boilerplate and headings blanked out (same length as the original)
+    text: str  # the analysis text with metadata, boilerplate and headings blanked out and wraps read as spaces (same length)
     spans: list  # boilerplate and metadata `Span`s
     headings: list  # heading `Span`s (kept as sentences)
     meta: dict  # title, date, dateline, byline, photo_credit, source found in the text
 
-def layout(original: str, repeated: set[str] = frozenset()) -> Layout:
-    "Find metadata, boilerplate and headings in `original`; blank out the first two for the NLP."
+def _joined(t: str, breaks: list[int]) -> str:
+    "`t` with the line breaks at offsets `breaks` read as spaces."
+    chars = list(t)
+    for i in breaks: chars[i] = ' '
+    return ''.join(chars)
+
+def layout(original: str, # the document's text
+           repeated: set[str] = frozenset(), # normalised lines repeated across the corpus (`repeated_lines`)
+           title: str | None = None, # the record's title field (JSON, table row, HTML metadata)
+           plain: bool = True, # plain text (`.txt`): its first line may be its title; else only a line repeating `title`
+          ) -> Layout:
+    "Find metadata, boilerplate and headings in `original`; blank out the first two for the NLP; join wrapped lines."
     t = analysis_text(original)
     spans, meta = pattern_spans(t), {}
     taken = np.zeros(len(t) + 1, bool)
@@ -659,17 +732,17 @@ def layout(original: str, repeated: set[str] = frozenset()) -> Layout:
     if (m := _DATE_LINE.match(t)) and add(m.start(), m.end(), 'date'): meta['date'] = iso_date(m['date'])
     for line in re.finditer(r'[^\n]+', t):  # repeated lines across the corpus
         if repeated and _norm_line(line.group()) in repeated: add(line.start(), line.end(), 'repeated')
+    if (ts := title_span(t, _free_segments(t, taken), taken, plain, title)): meta['title'] = add(*ts, 'title').text
+    t = _joined(t, wrap_breaks(t, taken))  # a hard-wrapped paragraph is one line from here on
     segs = _free_segments(t, taken)
-    if segs and is_title_line(t[slice(*segs[0])]) and segs[0][0] < 400:
-        meta['title'] = add(*segs[0], 'title').text
-        segs = _free_segments(t, taken)
     if segs and (m := _DATELINE.match(t, segs[0][0])) and (m['date'] or m['agency']):
         meta['dateline'] = re.sub(r'[\s\-–—:]+$', '', m.group()); meta['source'] = m['agency']
         add(m.start(), m.end(), 'dateline')
     for kind in ('byline', 'photo_credit'):
         found = [s.text for s in spans if s.kind == kind]
         if found: meta[kind] = ' | '.join(found)
-    headings = [Span(s, e, 'heading', t[s:e]) for s, e in _free_segments(t, taken) if is_heading_line(t[s:e]) and _whole_line(t, taken, s, e)]
+    segs = _free_segments(t, taken)  # a one-line text (a headline record) is body, never a heading
+    headings = [Span(s, e, 'heading', t[s:e]) for s, e in segs if len(segs) > 1 and is_heading_line(t[s:e]) and _whole_line(t, taken, s, e)]
     for h in headings: taken[h.start:h.end] = True  # headings become sentences directly, the NLP does not read them
     masked = _blank(t, taken)
     return Layout(masked, sorted(spans, key=lambda s: s.start), headings, meta)
@@ -696,11 +769,40 @@ def _whole_line(t, taken, s, e) -> bool:
     ls = t.rfind('\n', 0, s) + 1; le = t.find('\n', e); le = len(t) if le < 0 else le
     return all(c.isspace() or taken[i] for i, c in enumerate(t[ls:le], ls) if not s <= i < e)
 
+# %% ../nbs/00_corpus.ipynb #w008
+def _norm_title(s: str) -> str: return re.sub(r'\W+', ' ', s).strip().lower()
+
+def title_span(t: str, # analysis text
+               segs: list, # its free segments (`_free_segments`)
+               taken: np.ndarray, # characters taken as boilerplate or metadata
+               plain: bool = True, # plain text: a first line may be a title; else only a line repeating `title`
+               title: str | None = None, # the record's title field
+              ) -> tuple[int, int] | None:
+    "The span of the document's first line when it is its title (see the rule above), else None."
+    if len(segs) < 2 or segs[0][0] >= 400 or not _whole_line(t, taken, *segs[0]): return None  # a one-line text is body
+    (s, e), nxt = segs[0], segs[1][0]
+    if not plain: return (s, e) if title and _norm_title(t[s:e]) == _norm_title(title) else None
+    apart = t.count('\n', e, nxt) >= 2  # a blank line, or a line of metadata/boilerplate, before the body
+    return (s, e) if apart and is_title_line(t[s:e]) else None
+
 # %% ../nbs/00_corpus.ipynb #c046
 SENTENCE_OPENERS = {'The', 'A', 'An', 'He', 'She', 'It', 'They', 'We', 'I', 'In', 'On', 'At', 'But', 'And', 'As', 'This', 'That',
                     'These', 'Those', 'His', 'Her', 'Its', 'Their', 'There', 'If', 'When', 'While', 'Since', 'After', 'Before',
                     'However', 'Meanwhile', 'For', 'With', 'By', 'From', 'Once', 'Though', 'Although', 'Instead', 'Yet', 'So'}
 _NOT_AFTER_DOT = {'com', 'org', 'net', 'gov', 'edu', 'int', 'mil', 'info', 'biz', 'html', 'htm', 'php', 'asp', 'aspx', 'pdf', 'jpg', 'png', 'io', 'co', 'uk', 'us'}
+FUNCTION_WORDS = frozenset('''a an the this that these those my your his her its our their some any no every each either neither all
+    both few many much more most other such what which whose who whom whatever whichever me we us you he him she it they them one
+    and or but nor so yet for if because since while although though unless until than as whether when where after before once
+    of in on at by to from with without into onto upon about above below under over between among through during against across
+    along around behind beyond near off out up down toward towards within via per despite except
+    is are was were be been being am has have had do does did will would shall should can could may might must
+    not also only just even then there here now very too'''.split())  # closed-class English words
+PREFIXES = frozenset('''anti counter mega micro multi neo non over post pre pro re self semi sub super ultra un under inter out co de
+    in im en em be dis mis mini mid ex hyper pseudo proto quasi trans cyber eco bio geo tele auto extra infra intra macro meta para poly mono bi tri
+    up down off back cross'''.split())  # productive prefixes and particles: `neofascists`, `underreacting`, `overclass`, `inprove`
+SUFFIXES = frozenset('''s es ed d ing ings er ers est ist ists ism isms ness less ful fully ly ment ments ship ships hood dom able ible
+    ish ize ise ized ised izing ising ation ations ity ities ive wise ward wards like long wide based free style proof fold time side
+    up down out off over in on away back'''.split())  # suffixes and compound heads: `abjectness`, `monthslong`, `citywide`
 
 @lru_cache(maxsize=200_000)
 def zipf(word: str) -> float:
@@ -708,7 +810,18 @@ def zipf(word: str) -> float:
     from wordfreq import zipf_frequency
     return zipf_frequency(word, 'en')
 
-def glue_split(tok: str) -> tuple[list[str], str, str] | None:
+def _glued_words(tok: str) -> int | None:
+    "Where a token that is no word splits into two known words with a function word among them (see the rule above)."
+    low, cands = tok.lower(), []
+    for i in range(2, len(tok) - 1):
+        left, right = low[:i], low[i:]
+        if left in PREFIXES or right in SUFFIXES or zipf(left) < 3 or zipf(right) < 3: continue
+        if right in FUNCTION_WORDS or (left in FUNCTION_WORDS and tok[0].islower()): cands.append((min(zipf(left), zipf(right)), i))
+    return max(cands)[1] if cands else None
+
+def glue_split(tok: str, # a token as spaCy's tokenizer cut it
+               known: frozenset = frozenset(), # words of the corpus (lower case) that occur more than once: never glue
+              ) -> tuple[list[str], str, str] | None:
     "How to split a glued token: (parts, kind, evidence), or None. Kinds: `period`, `camel`, `words`."
     if m := re.fullmatch(r'([A-Za-z]*[a-z]{2}|[0-9]{2,})\.([A-Z][a-z]+\w*|[a-z]{2,}\w*)', tok):
         left, right = m.groups()
@@ -717,12 +830,19 @@ def glue_split(tok: str) -> tuple[list[str], str, str] | None:
             return [left, '.', right], 'period', f'no space after the full stop in {tok!r}'
     if m := re.fullmatch(r'([A-Za-z]*[a-z]{2})\.([-–—,;])', tok):
         return [m[1], '.', m[2]], 'period', f'no space after the full stop in {tok!r}'
+    if tok.lower() in known: return None
     if m := re.fullmatch(r'([A-Z]?[a-z]{2,})([A-Z][a-z]*)', tok):
         if m[2] in SENTENCE_OPENERS: return [m[1], m[2]], 'camel', f'no full stop before {m[2]!r} in {tok!r}'
-    if tok.isalpha() and len(tok) >= 7 and zipf(tok.lower()) == 0:
-        best = max(((zipf(tok[:i].lower()), zipf(tok[i:].lower()), i) for i in range(2, len(tok) - 1)), key=lambda x: min(x[:2]))
-        if min(best[:2]) >= 3: i = best[2]; return [tok[:i], tok[i:]], 'words', f'glued words {tok!r} = {tok[:i]!r} + {tok[i:]!r}'
+    if tok.isalpha() and len(tok) >= 7 and tok[1:].islower() and zipf(tok.lower()) == 0 and (i := _glued_words(tok)):
+        return [tok[:i], tok[i:]], 'words', f'glued words {tok!r} = {tok[:i]!r} + {tok[i:]!r}'
     return None
+
+def corpus_vocabulary(texts, # the texts of the corpus
+                      min_count: int = 2, # a word seen this often is a word of the corpus, not a glue
+                     ) -> frozenset:
+    "Lower-cased words (runs of letters) that occur at least `min_count` times in `texts`."
+    counts = Counter(w.lower() for t in texts for w in re.findall(r'[^\W\d_]+', t))
+    return frozenset(w for w, n in counts.items() if n >= min_count)
 
 # %% ../nbs/00_corpus.ipynb #c048
 def _quote_split(tok: str) -> list[str] | None:
@@ -736,16 +856,19 @@ class GlueTokenizer:
     "spaCy tokenizer that splits glued tokens and presets sentence starts; notes in `doc.user_data['glue']`."
     # A new Doc is built from the split words (rather than splitting tokens with spaCy's retokenizer, which crashed
     # once in our property tests): the text, and so every offset, stays exactly the same.
-    def __init__(self, base): self.base, self.vocab = base, base.vocab
+    def __init__(self, base, known: frozenset = frozenset()): self.base, self.vocab, self.known = base, base.vocab, known
 
     def __call__(self, text: str):
         from spacy.tokens import Doc
         words, spaces, notes, starts = [], [], [], set()
-        for tok in self.base(text):
+        base = self.base(text)
+        for tok in base:
             kind, parts, ev = None, None, ''
+            tag = tok.i > 0 and base[tok.i - 1].text in ('#', '@') and not base[tok.i - 1].whitespace_  # a hashtag or handle
+            tag = tag or bool(re.match(r'\.\w', text[tok.idx + len(tok.text):tok.idx + len(tok.text) + 2]))  # `java.lang.Object`
             if not tok.is_space:
                 if (q := _quote_split(tok.text)): kind, parts = 'quote', q
-                elif len(tok) > 3 and (g := glue_split(tok.text)): parts, kind, ev = g
+                elif len(tok) > 3 and not tag and (g := glue_split(tok.text, self.known)): parts, kind, ev = g
             if parts:
                 if kind != 'quote': notes.append((tok.idx, tok.idx + len(tok.text), kind, ev))
                 if kind == 'camel': starts.add(tok.idx + len(parts[0]))
@@ -869,18 +992,39 @@ def _sent_at(starts: list[int], offset: int) -> int:
     "The sent_id (= position) of the sentence that starts at or before `offset`, given the sentences' `starts`."
     return max(0, bisect_right(starts, offset) - 1)
 
-def _start_evidence(text: str) -> str | None:
-    "Splice evidence at the start of a sentence: lower case, or a comma, semicolon or dash."
+def _stop_end(prev: str) -> bool:
+    "Does `prev` end with a sentence-final `.`, `!`, `?` or `…` (closing quotes or brackets may follow), not an abbreviation's?"
+    prev = prev.rstrip()
+    return bool(re.search(r'[.!?…]["”’\')\]]*$', prev)) and not (prev.endswith('.') and is_abbreviation(prev))
+
+def _first_word(text: str) -> tuple[str, str | None]:
+    "The first character of a sentence after opening quotes, and its first word when that is written in lower case."
     s = text.lstrip('"“‘\'( ')
-    if not s: return None
-    if s[0] in ',;–—-': return f'starts with {s[0]!r}'
     w = re.match(r'[A-Za-z][\w\'’-]*', s)
-    if w and s[0].islower() and not any(c.isupper() for c in w.group()[1:]): return f'starts in lower case: {w.group()!r}'
-    return None
+    low = w.group() if w and s[0].islower() and not any(c.isupper() for c in w.group()[1:]) else None
+    return s[:1], low
+
+def _start_evidence(prev: str, # the body sentence before (empty for the first one)
+                    text: str, # the sentence
+                    gap: str = '', # the text between the two
+                   ) -> str | None:
+    "Splice evidence at the start of a sentence: lower case right after a full stop (no space), or a comma, semicolon or dash after one."
+    first, low = _first_word(text)
+    if not first or not prev.strip() or not _stop_end(prev): return None
+    if first in ',;–—-': return f'starts with {first!r}' if prev.rstrip().endswith('.') else None
+    glued = not gap and re.search(r'\.["”’\')\]]*$', prev)  # `2021.which`: a space or line break before is writing, not a cut
+    return f'starts in lower case: {low!r}' if low and glued else None
+
+def _continues(prev: str, gap: str, text: str) -> bool:
+    "Does the sentence `text` go on with `prev` (before it on its line, `gap` between): a parser cut in mid-sentence?"
+    first, low = _first_word(text)
+    if low and gap and re.search(r'[.,!?…]["”’\']$', prev): return True  # `"We won," he said.`
+    if first in ',;–—-': return not (prev.rstrip().endswith('.') and _stop_end(prev))
+    return bool(low) and not _stop_end(prev)
 
 # %% ../nbs/00_corpus.ipynb #h051
 def sentence_spans(doc) -> list[tuple[int, int]]:
-    "Character spans of the sentences: the parser's, the forced starts of the glue component, lone punctuation joined to what follows."
+    "Character spans of the sentences: the parser's and the glue component's, with mid-sentence cuts and bare markers joined."
     text, forced = doc.text, set(doc.user_data.get('starts', []))  # `doc.text` read once: each read joins every token
     cuts = sorted({s.start for s in doc.sents} | {t.i for t in doc if t.idx in forced and not t.is_space} | {len(doc)})
     spans = [sp for a, b in zip(cuts, cuts[1:]) if (sp := _tok_span(doc[a:b]))]
@@ -888,36 +1032,47 @@ def sentence_spans(doc) -> list[tuple[int, int]]:
     for a, b in spans:
         txt, same_line = text[a:b], out and '\n' not in text[out[-1][1]:a]
         if same_line and set(txt) <= set('"”’)]'): out[-1] = (out[-1][0], b, False)  # a closing mark ends the sentence before
-        elif same_line and out[-1][2]: out[-1] = (out[-1][0], b, False)  # a lone comma or dash starts the next one
-        else: out.append((a, b, all(not c.isalnum() for c in txt)))
+        elif same_line and out[-1][2]: out[-1] = (out[-1][0], b, False)  # a lone comma, dash or list marker starts the next one
+        elif same_line and _continues(text[out[-1][0]:out[-1][1]], text[out[-1][1]:a], txt): out[-1] = (out[-1][0], b, False)
+        else: out.append((a, b, all(not c.isalnum() for c in txt) or bool(LIST_MARKER.fullmatch(txt))))
     return [(a, b) for a, b, _ in out]
 
 # %% ../nbs/00_corpus.ipynb #h052
-def _splice_evidence(glue: list, a: int, b: int, text: str) -> list[str]:
-    "Splice evidence for the body sentence `[a, b)` of `text`, from the glue notes (kept sorted in `glue`)."
+_BYLINE = re.compile(r'(?:By|(?:Additional )?[Rr]eporting by|Writ(?:ten|ing) by|Edit(?:ed|ing) by|Compiled by)[ \t]+'
+                     r'[A-Z][\w.\'’-]*(?:(?:,? (?:and|&) |,? )[A-Z][\w.\'’-]*){0,8}[ \t.]*')
+
+def non_content(text: str) -> bool:
+    "Is the sentence `text` no content unit: a bare list marker (`1.`, `2)`, `•`) or a byline (`By Jane Doe`)?"
+    s = text.strip()
+    return bool(LIST_MARKER.fullmatch(s) or _BYLINE.fullmatch(s))
+
+def _splice_evidence(glue: list, a: int, b: int, text: str, prev: tuple = (0, 0)) -> list[str]:
+    "Splice evidence for the body sentence `[a, b)` of `text` after the body sentence at `prev`, from the glue notes (sorted)."
     words, camel = glue
     ev = [w[1] for w in words[bisect_left(words, (a,)):bisect_left(words, (b,))]]
     near = camel[bisect_left(camel, (b,)):bisect_right(camel, (b + 3, math.inf))]  # glue ending within 3 of the end
     ev += [g[2] for g in near if a < g[1] + 3 and b > g[1]]
-    if (se := _start_evidence(text[a:b])): ev.append(se)
+    if (se := _start_evidence(text[slice(*prev)], text[a:b], text[prev[1]:a])): ev.append(se)
     return ev
 
 def sentence_rows(doc_id: str, doc, lay: Layout) -> list[dict]:
     "The `sentences` rows of one parsed document (body sentences from spaCy, headings from the layout)."
-    t = doc.text  # the analysis text with boilerplate and headings blanked
+    t = doc.text  # the analysis text with boilerplate and headings blanked, wraps read as spaces
     items = sorted([(a, b, False) for a, b in sentence_spans(doc)] + [(h.start, h.end, True) for h in lay.headings])
     notes = doc.user_data.get('glue', [])
     glue = (sorted((g[0], g[3]) for g in notes if g[2] == 'words'),
             sorted((g[1], g[0], g[3]) for g in notes if g[2] == 'camel'))
     heading = {h.start: h.text for h in lay.headings}
     line_starts = [m.start() for m in re.finditer(r'[^\n]+', t)]
-    rows, section, para_of = [], None, {}
+    rows, section, para_of, prev = [], None, {}, (0, 0)
     for n, (a, b, head) in enumerate(items):
-        ev = [] if head else _splice_evidence(glue, a, b, t)
+        other = not head and non_content(t[a:b])  # a byline or bare list marker: no content, no section
+        ev = [] if head or other else _splice_evidence(glue, a, b, t, prev)
         if head: section = heading[a]
+        elif not other: prev = (a, b)
         line = bisect_right(line_starts, a) - 1
         para_of.setdefault(line, len(para_of))
-        rows.append(dict(doc_id=doc_id, sent_id=n, paragraph=para_of[line], section=None if head else section, is_heading=head,
+        rows.append(dict(doc_id=doc_id, sent_id=n, paragraph=para_of[line], section=None if head else section, is_heading=head or other,
                          text=section if head else t[a:b], start=a, end=b, spliced=bool(ev), splice_evidence='; '.join(ev) or None))
     return rows
 
@@ -1061,6 +1216,17 @@ def canonical_names(names: list[str]) -> dict[str, str]:
     best = lambda ms: max(ms, key=lambda m: (freq[m], len(m), m))
     return {n: best(longer[c]) if (c := tuple(n.split())) in longer else n for n in freq}
 
+# %% ../nbs/00_corpus.ipynb #n001
+DENOMINATORS = {2, 3, 4, 5, 6, 8, 10, 12, 16, 32, 64, 100}  # the denominators of fractions written with a slash (`3/4`, `5/8`)
+
+def slash_number(s: str) -> tuple[float | None, str] | None:
+    "(value, kind) of a number written with slashes: a fraction `a/b` (a < b, a usual denominator), else a date or name: `label`."
+    m = re.search(r'(?<![\d/])\d+(?:/\d+)+(?![\d/])', s)
+    if m is None: return None
+    parts = [int(p) for p in m.group().split('/')]
+    if len(parts) == 2 and 0 < parts[0] < parts[1] and parts[1] in DENOMINATORS: return parts[0] / parts[1], 'fraction'
+    return None, 'label'
+
 # %% ../nbs/00_corpus.ipynb #c063
 NUMBER_WORDS = {w: i for i, w in enumerate('zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen '
                                             'fifteen sixteen seventeen eighteen nineteen'.split())}
@@ -1093,6 +1259,7 @@ def number_value(s: str) -> tuple[float | None, str]:
     low = s.lower().replace('per cent', 'percent').strip()
     kind = 'percent' if ('%' in low or 'percent' in low) else 'money' if any(c in low for c in '$€£¥') or any(w in _CURRENCY for w in re.findall(r'[a-z]+', low)) else 'number'
     if m := re.fullmatch(r'(\d+)(st|nd|rd|th)', low): return float(m[1]), 'ordinal'
+    if (sl := slash_number(low)) is not None: return sl  # `3/4` is a fraction; `9/11`, `24/7` are no quantities
     words = re.findall(r'\d[\d,]*(?:\.\d+)?|[a-z]+', low.replace('-', ' '))
     words = [w for w in words if w not in ('a', 'an', 'of', 'and', 'the', 'percent', 'by') and w not in _CURRENCY]
     if not words: return None, kind
@@ -1242,7 +1409,7 @@ def attribution_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
 
 # %% ../nbs/00_corpus.ipynb #c069
 DOCUMENT_COLUMNS = ['doc_id', 'path', 'sha256', 'format', 'source', 'title', 'date', 'dateline', 'byline', 'photo_credit', 'url',
-                    'story_key', 'n_sentences', 'n_words', 'characters', 'language', 'warnings', 'text']
+                    'story_key', 'n_sentences', 'n_words', 'characters', 'language', 'warnings', 'is_reference', 'text']
 BOILERPLATE_COLUMNS = ['doc_id', 'kind', 'text', 'start', 'end']
 TABLES = ['documents', 'sentences', 'boilerplate', 'quotes', 'entities', 'numbers', 'attributions', 'problems']
 
@@ -1314,7 +1481,7 @@ def document_row(r: Record, lay: Layout, body: list[dict], language: str | None 
         date=m.get('date') or lay.meta.get('date'), dateline=lay.meta.get('dateline'), byline=lay.meta.get('byline') or m.get('author'),
         photo_credit=lay.meta.get('photo_credit'), url=m.get('url'), story_key=m.get('story_key'), n_sentences=len(body),
         n_words=sum(count_words(s['text']) for s in body), characters=len(r.text), language=language,
-        warnings='; '.join(r.warnings) or None, text=r.text)
+        warnings='; '.join(r.warnings) or None, is_reference=bool(m.get('is_reference', False)), text=r.text)
 
 # %% ../nbs/00_corpus.ipynb #h077
 def doc_tables(r: Record, lay: Layout, doc, language: str | None = None) -> dict[str, list[dict]]:
@@ -1357,7 +1524,7 @@ def parse_records(records: list[Record], # the corpus's records
             if rows: done[k].append(pd.DataFrame(rows)); rows.clear()
     def texts():
         for r in records:
-            lay = layout(r.text, repeated)
+            lay = layout(r.text, repeated, r.meta.get('title'), r.format == 'txt')
             if not re.search(r'[^\W_]', lay.text):
                 why = 'no body text: only headings, boilerplate or metadata'
                 empty.append(_not_read(r.path, 'no_text', why, r.doc_id)); continue
@@ -1366,9 +1533,13 @@ def parse_records(records: list[Record], # the corpus's records
             why = f'language {lang} (probability {p:.2f}): not analysed'
             empty.append(_not_read(r.path, 'not_english', why, r.doc_id, True))
             out['documents'].append(document_row(r, lay, [], lang))
-    for doc, (r, lay, lang) in parse_docs(load_nlp(), texts(), batch_size, n_process):
-        for k, rows in doc_tables(r, lay, doc, lang).items(): out[k] += rows
-        if len(out['documents']) >= 500: flush()
+    nlp = load_nlp()
+    nlp.tokenizer.known = corpus_vocabulary(r.text for r in records)  # a word seen twice in the corpus is no glue
+    try:
+        for doc, (r, lay, lang) in parse_docs(nlp, texts(), batch_size, n_process):
+            for k, rows in doc_tables(r, lay, doc, lang).items(): out[k] += rows
+            if len(out['documents']) >= 500: flush()
+    finally: nlp.tokenizer.known = frozenset()
     flush()
     tables = {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in done.items()}
     order = {r.doc_id: i for i, r in enumerate(records)}  # documents not analysed were listed as they were met
