@@ -21,26 +21,26 @@ from .inputs import (TABLE_EXTS, WARC_EXTS, BOMS, InputError, table_records, war
 
 # %% auto #0
 __all__ = ['ARTICLE_EXTS', 'JSON_FIELDS', 'MAX_NESTING', 'PROBLEM_COLUMNS', 'BOILERPLATE_PATTERNS', 'LIST_MARKER',
-           'AP_ABBREVIATIONS', 'MIN_WRAPS', 'FILL', 'FILLED', 'MAX_WRAP_WIDTH', 'SENTENCE_OPENERS', 'FUNCTION_WORDS',
-           'PREFIXES', 'SUFFIXES', 'MAX_SENT_TOKENS', 'MODEL', 'SENTENCE_COLUMNS', 'SPEECH_VERBS', 'REPORTING_VERBS',
-           'TITLE_CUES', 'NAME_LABELS', 'QUOTE_COLUMNS', 'ENTITY_LABELS', 'ENTITY_COLUMNS', 'DENOMINATORS',
-           'NUMBER_WORDS', 'SCALES', 'FRACTIONS', 'ORDINALS', 'APPROX', 'NUMBER_COLUMNS', 'OUTLET_WORDS',
-           'OFFICIAL_WORDS', 'ANONYMOUS_WORDS', 'ATTRIBUTION_COLUMNS', 'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS',
-           'TABLES', 'MAX_CHUNK', 'MIN_LANG_CONFIDENCE', 'article_ext', 'printable', 'entry_status', 'folder_status',
-           'scan_corpus', 'corpus_files', 'sha256', 'ManifestError', 'read_manifest', 'manifest_missing',
-           'verify_manifest', 'BadInput', 'utf16_guess', 'legacy_decode', 'decode', 'repair', 'analysis_text', 'Record',
-           'parse_fields', 'get_path', 'iso_date', 'is_reference', 'json_record', 'flatten_text', 'html_record',
-           'read_bytes', 'load_json', 'json_items', 'jsonl_items', 'make_record', 'json_records', 'file_records',
-           'table_file_records', 'html_bytes_text', 'warc_file_records', 'read_file', 'NoDocuments', 'read_one',
-           'unique_ids', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines',
-           'is_heading_line', 'is_title_line', 'is_abbreviation', 'ends_sentence', 'wrap_breaks', 'Layout', 'layout',
-           'title_span', 'zipf', 'glue_split', 'corpus_vocabulary', 'GlueTokenizer', 'matmul_ops', 'pos', 'load_nlp',
-           'children', 'lefts', 'subtree', 'sentence_spans', 'non_content', 'sentence_rows', 'quote_spans', 'actor',
-           'quote_rows', 'entity_rows', 'canonical_names', 'slash_number', 'split_approx', 'number_value', 'date_iso',
-           'number_rows', 'source_kind', 'attribution_rows', 'count_words', 'chunk_spans', 'join_docs', 'parse_docs',
-           'document_row', 'doc_tables', 'language_of', 'corpus_outlets', 'parse_records', 'parse_corpus',
-           'write_table', 'read_table', 'save_figure', 'uncovered', 'check_coverage', 'composition_figure',
-           'extraction_figure']
+           'AP_ABBREVIATIONS', 'MIN_WRAPS', 'FILL', 'FILLED', 'MAX_WRAP_WIDTH', 'MIN_WRAP_WIDTH', 'MIN_WRAP_WORDS',
+           'SENTENCE_OPENERS', 'FUNCTION_WORDS', 'PREFIXES', 'SUFFIXES', 'MAX_SENT_TOKENS', 'MODEL', 'SENTENCE_COLUMNS',
+           'SPEECH_VERBS', 'REPORTING_VERBS', 'TITLE_CUES', 'NAME_LABELS', 'QUOTE_COLUMNS', 'ENTITY_LABELS',
+           'ENTITY_COLUMNS', 'DENOMINATORS', 'NUMBER_WORDS', 'SCALES', 'FRACTIONS', 'ORDINALS', 'APPROX',
+           'NUMBER_COLUMNS', 'OUTLET_WORDS', 'OFFICIAL_WORDS', 'ANONYMOUS_WORDS', 'ATTRIBUTION_COLUMNS',
+           'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS', 'TABLES', 'MAX_CHUNK', 'MIN_LANG_CONFIDENCE', 'article_ext',
+           'printable', 'entry_status', 'folder_status', 'scan_corpus', 'corpus_files', 'sha256', 'ManifestError',
+           'read_manifest', 'manifest_missing', 'verify_manifest', 'BadInput', 'utf16_guess', 'legacy_decode', 'decode',
+           'repair', 'analysis_text', 'Record', 'parse_fields', 'get_path', 'iso_date', 'is_reference', 'json_record',
+           'flatten_text', 'html_record', 'read_bytes', 'load_json', 'json_items', 'jsonl_items', 'make_record',
+           'json_records', 'file_records', 'table_file_records', 'html_bytes_text', 'warc_file_records', 'read_file',
+           'NoDocuments', 'read_one', 'unique_ids', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard',
+           'repeated_lines', 'is_heading_line', 'is_title_line', 'is_abbreviation', 'ends_sentence', 'wrap_breaks',
+           'Layout', 'layout', 'title_span', 'zipf', 'glue_split', 'corpus_vocabulary', 'GlueTokenizer', 'matmul_ops',
+           'pos', 'load_nlp', 'children', 'lefts', 'subtree', 'sentence_spans', 'non_content', 'sentence_rows',
+           'quote_spans', 'actor', 'quote_rows', 'entity_rows', 'canonical_names', 'slash_number', 'split_approx',
+           'number_value', 'date_iso', 'number_rows', 'source_kind', 'attribution_rows', 'count_words', 'chunk_spans',
+           'join_docs', 'parse_docs', 'document_row', 'doc_tables', 'language_of', 'corpus_outlets', 'parse_records',
+           'parse_corpus', 'write_table', 'read_table', 'save_figure', 'uncovered', 'check_coverage',
+           'composition_figure', 'extraction_figure']
 
 # %% ../nbs/00_corpus.ipynb #c008
 ARTICLE_EXTS = ('.txt', '.html', '.htm', '.json', '.jsonl') + TABLE_EXTS + WARC_EXTS  # file endings read as articles
@@ -559,6 +559,7 @@ BOILERPLATE_PATTERNS = [  # (kind, regular expression): general page furniture o
     ('photo_credit', r'(?im)^[ \t]*\(?[ \t]*(?:photo|image|picture|photograph|file photo)s?[ \t]*(?:credit)?[ \t]*[:\-–—][^\n]*$'),
     ('photo_credit', r'(?m)^[ \t]*\([^()\n]*/(?:Getty Images|Reuters|AP|AFP|EPA|Pool)[^()\n]*\)[ \t]*$'),
     ('byline', _BOUNDARY + r'(?:Written by|Writing by|Reporting by|Additional reporting by|Edited by|Editing by|Compiled by)[^\n\x00]*?(?=Our Standards|\x00|\n|$)'),
+    ('navigation', r'(?m)^[ \t]*[^\n|•·]{1,30}(?:[ \t]*[|•·][ \t]*[^\n|•·]{1,30}){2,}[ \t]*$'),  # a menu: 3+ short items between bars
     ('byline', r'(?m)^[ \t]*By [A-Z][\w.\'-]+(?: [A-Z][\w.\'-]+){0,3}(?:,? (?:and|&) [A-Z][\w.\'-]+(?: [A-Z][\w.\'-]+){0,3})*[ \t]*$'),
 ]
 _BP = [(k, re.compile(p)) for k, p in BOILERPLATE_PATTERNS]
@@ -681,6 +682,8 @@ MIN_WRAPS = 2  # lower-case continuations that show a text is hard-wrapped
 FILL = 0.6  # in hard-wrapped text, a line filled to this share of the wrap width goes on in the next line
 FILLED = 0.8  # hard-wrapped text: its lines that go on in lower case are (median) filled to this share of the width
 MAX_WRAP_WIDTH = 150  # fixed-width text wraps at 60-100 characters: longer lines are paragraphs
+MIN_WRAP_WIDTH = 30  # shorter lines are a list (words, names, figures), not wrapped prose
+MIN_WRAP_WORDS = 3  # a line of fewer words is a list item, not wrapped prose
 
 def _line_pairs(t: str) -> list[tuple[int, str, str]]:
     "(offset of the line break, line before, line after) for each line break between two non-blank lines of `t`."
@@ -695,9 +698,9 @@ def wrap_breaks(t: str, # analysis text (`analysis_text`)
     "Offsets of the line breaks of `t` that wrap a line inside a paragraph (see the rule above)."
     free = lambda i, a, b: taken is None or not (taken[i - 1 - len(a) + len(a.rstrip())] or taken[i + 1 + len(b) - len(b.lstrip())])
     pairs = [p for p in _line_pairs(t) if free(*p)]
-    cont = {i: len(a.rstrip()) for i, a, b in pairs if b.lstrip()[0].islower() and not ends_sentence(a)}
+    cont = {i: len(a.rstrip()) for i, a, b in pairs if b.lstrip()[0].islower() and not ends_sentence(a) and len(a.split()) >= MIN_WRAP_WORDS}
     width = max((len(a.rstrip()) for _, a, _ in pairs), default=0)  # the longest line that goes on in its paragraph
-    if len(cont) < MIN_WRAPS or width > MAX_WRAP_WIDTH or np.median(list(cont.values())) < FILLED * width: return sorted(cont)
+    if len(cont) < MIN_WRAPS or not MIN_WRAP_WIDTH <= width <= MAX_WRAP_WIDTH or np.median(list(cont.values())) < FILLED * width: return sorted(cont)
     return sorted(set(cont) | {i for i, a, b in pairs if len(a.rstrip()) >= FILL * width and not LIST_MARKER.match(b)})
 
 # %% ../nbs/00_corpus.ipynb #c040
@@ -1033,7 +1036,8 @@ def sentence_spans(doc) -> list[tuple[int, int]]:
         txt, same_line = text[a:b], out and '\n' not in text[out[-1][1]:a]
         if same_line and set(txt) <= set('"”’)]'): out[-1] = (out[-1][0], b, False)  # a closing mark ends the sentence before
         elif same_line and out[-1][2]: out[-1] = (out[-1][0], b, False)  # a lone comma, dash or list marker starts the next one
-        elif same_line and _continues(text[out[-1][0]:out[-1][1]], text[out[-1][1]:a], txt): out[-1] = (out[-1][0], b, False)
+        elif same_line and len(text[out[-1][0]:b].split()) <= MAX_SENT_TOKENS and _continues(text[out[-1][0]:out[-1][1]], text[out[-1][1]:a], txt):
+            out[-1] = (out[-1][0], b, False)  # a run cut after MAX_SENT_TOKENS stays cut
         else: out.append((a, b, all(not c.isalnum() for c in txt) or bool(LIST_MARKER.fullmatch(txt))))
     return [(a, b) for a, b, _ in out]
 
