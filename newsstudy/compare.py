@@ -228,6 +228,7 @@ def longest_run(wa: tuple, # words of one sentence
     m = difflib.SequenceMatcher(None, wa, wb, autojunk=False).find_longest_match(0, len(wa), 0, len(wb))
     return wa[m.a:m.a + m.size]
 
+# %% ../nbs/01_compare.ipynb #n92fde1e
 def _has_run(wa, wb, wc) -> bool:
     "Does `wc` hold the longest run shared by `wa` and `wb`?"
     return f" {' '.join(longest_run(wa, wb))} " in f" {' '.join(wc)} "
