@@ -409,5 +409,6 @@ d = { 'settings': { 'branch': 'main',
                                'newsstudy.run.swap_in': ('run.html#swap_in', 'newsstudy/run.py'),
                                'newsstudy.run.temp_pid': ('run.html#temp_pid', 'newsstudy/run.py'),
                                'newsstudy.run.temp_prefix': ('run.html#temp_prefix', 'newsstudy/run.py'),
+                               'newsstudy.run.tool_notebooks': ('run.html#tool_notebooks', 'newsstudy/run.py'),
                                'newsstudy.run.write_readme': ('run.html#write_readme', 'newsstudy/run.py'),
                                'newsstudy.run.write_record': ('run.html#write_record', 'newsstudy/run.py')}}}

@@ -17,12 +17,12 @@ from . import __version__
 # %% auto #0
 __all__ = ['CHECKOUT_HINT', 'RESERVED', 'LIMITS', 'KINDS', 'FINDINGS', 'FINDINGS_PAGE', 'README_NOTE', 'SITE_MARK', 'LazyModule',
            'StudyError', 'RunFailed', 'os_error', 'nbs_path', 'param_cell', 'has_parameters', 'stage_notebooks',
-           'declared_params', 'param_type', 'stage_params', 'parse_value', 'as_type', 'check_param', 'check_params',
-           'md_table', 'params_markdown', 'corpus_folder', 'check_corpus', 'input_checksums', 'is_results', 'check_out',
-           'pid_alive', 'temp_prefix', 'temp_pid', 'stale_temps', 'clean_stale', 'swap_in', 'StageError', 'run_stage',
-           'docs_url', 'page_name', 'export_findings', 'readme_text', 'write_readme', 'default_corpus', 'prepare_run',
-           'run_record', 'write_record', 'make_temp', 'run_stages', 'keep_failed', 'run_study', 'check_site_dest',
-           'build_site', 'run_command', 'main']
+           'tool_notebooks', 'declared_params', 'param_type', 'stage_params', 'parse_value', 'as_type', 'check_param',
+           'check_params', 'md_table', 'params_markdown', 'corpus_folder', 'check_corpus', 'input_checksums',
+           'is_results', 'check_out', 'pid_alive', 'temp_prefix', 'temp_pid', 'stale_temps', 'clean_stale', 'swap_in',
+           'StageError', 'run_stage', 'docs_url', 'page_name', 'export_findings', 'readme_text', 'write_readme',
+           'default_corpus', 'prepare_run', 'run_record', 'write_record', 'make_temp', 'run_stages', 'keep_failed',
+           'run_study', 'check_site_dest', 'build_site', 'run_command', 'main']
 
 # %% ../nbs/90_run.ipynb #c046
 class LazyModule:
@@ -79,9 +79,18 @@ def has_parameters(nb_path) -> bool:
     "Does the notebook have a cell tagged `parameters`?"
     return param_cell(nb_path) is not None
 
-def stage_notebooks(nbs=None) -> list[Path]:
-    "Stage notebooks (those with a `parameters` cell) in `nbs`, in run order."
-    return [p for p in sorted(Path(nbs or nbs_path()).glob('*.ipynb')) if has_parameters(p)]
+# %% ../nbs/90_run.ipynb #nb4960dd
+def stage_notebooks(nbs=None, # folder of notebooks (default: the package's nbs/)
+                   ) -> list[Path]:
+    "Stage notebooks (numbered, with a `parameters` cell) in `nbs`, in run order."
+    return [p for p in sorted(Path(nbs or nbs_path()).glob('[0-9][0-9]_*.ipynb')) if has_parameters(p)]
+
+# %% ../nbs/90_run.ipynb #n4c4e22e
+def tool_notebooks(nbs=None, # folder of notebooks (default: the package's nbs/)
+                  ) -> list[Path]:
+    "Notebooks with a `parameters` cell that are not stages: re-run by hand with papermill, shown as recorded."
+    stages = stage_notebooks(nbs)
+    return [p for p in sorted(Path(nbs or nbs_path()).glob('*.ipynb')) if has_parameters(p) and p not in stages]
 
 # %% ../nbs/90_run.ipynb #c009
 RESERVED = ('corpus_dir', 'out_dir')  # set by --corpus and --out
@@ -587,6 +596,7 @@ def build_site(dest='_docs', results=None, log=None) -> Path:
         results = build/'results'
         run_study(out=results, log=log)
     stage_nbs = {p.name for p in stage_notebooks(nbs)}
+    tools = {p.name for p in tool_notebooks(nbs)}  # shown with their recorded outputs
     staged = build/'nbs'
     shutil.rmtree(staged, ignore_errors=True)
     shutil.copytree(nbs, staged, ignore=shutil.ignore_patterns('.ipynb_checkpoints', '*.ipynb'))
@@ -594,6 +604,7 @@ def build_site(dest='_docs', results=None, log=None) -> Path:
     for nb in sorted(nbs.glob('*.ipynb')):
         target = staged/page_name(nb.name)
         if nb.name in stage_nbs: shutil.copy2(Path(results)/'notebooks'/nb.name, target)
+        elif nb.name in tools: shutil.copy2(nb, target)
         elif any(c.cell_type == 'code' for c in nbformat.read(nb, as_version=4).cells):
             log(f"executing {nb.name} for the docs ...")
             pm.execute_notebook(str(nb), str(target), kernel_name='python3', cwd=str(nbs), progress_bar=False)
@@ -602,7 +613,7 @@ def build_site(dest='_docs', results=None, log=None) -> Path:
         book = nbformat.read(target, as_version=4)
         for c in book.cells:
             if c.cell_type == 'markdown': c.source = _rename_refs(c.source, names)
-        if nb.name in stage_nbs: _add_params_table(book, nb)
+        if nb.name in stage_nbs | tools: _add_params_table(book, nb)
         nbformat.write(book, target)
     for y in staged.glob('*.yml'): y.write_text(_rename_refs(y.read_text(), names))
     log("nbdev-proc-nbs ...")
