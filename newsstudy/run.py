@@ -15,14 +15,14 @@ import newsstudy
 from . import __version__
 
 # %% auto #0
-__all__ = ['CHECKOUT_HINT', 'RESERVED', 'LIMITS', 'KINDS', 'FINDINGS', 'FINDINGS_PAGE', 'README_NOTE', 'SITE_MARK', 'LazyModule',
-           'StudyError', 'RunFailed', 'os_error', 'nbs_path', 'param_cell', 'has_parameters', 'stage_notebooks',
-           'tool_notebooks', 'declared_params', 'param_type', 'stage_params', 'parse_value', 'as_type', 'check_param',
-           'check_params', 'md_table', 'params_markdown', 'corpus_folder', 'check_corpus', 'input_checksums',
-           'is_results', 'check_out', 'pid_alive', 'temp_prefix', 'temp_pid', 'stale_temps', 'clean_stale', 'swap_in',
-           'StageError', 'run_stage', 'docs_url', 'page_name', 'export_findings', 'readme_text', 'write_readme',
-           'default_corpus', 'prepare_run', 'run_record', 'write_record', 'make_temp', 'run_stages', 'keep_failed',
-           'run_study', 'check_site_dest', 'build_site', 'run_command', 'main']
+__all__ = ['CHECKOUT_HINT', 'TOOLS', 'RESERVED', 'LIMITS', 'KINDS', 'FINDINGS', 'FINDINGS_PAGE', 'README_NOTE', 'SITE_MARK',
+           'LazyModule', 'StudyError', 'RunFailed', 'os_error', 'nbs_path', 'param_cell', 'has_parameters',
+           'tool_notebooks', 'stage_notebooks', 'declared_params', 'param_type', 'stage_params', 'parse_value',
+           'as_type', 'check_param', 'check_params', 'md_table', 'params_markdown', 'corpus_folder', 'check_corpus',
+           'input_checksums', 'is_results', 'check_out', 'pid_alive', 'temp_prefix', 'temp_pid', 'stale_temps',
+           'clean_stale', 'swap_in', 'StageError', 'run_stage', 'docs_url', 'page_name', 'export_findings',
+           'readme_text', 'write_readme', 'default_corpus', 'prepare_run', 'run_record', 'write_record', 'make_temp',
+           'run_stages', 'keep_failed', 'run_study', 'check_site_dest', 'build_site', 'run_command', 'main']
 
 # %% ../nbs/90_run.ipynb #c046
 class LazyModule:
@@ -80,17 +80,19 @@ def has_parameters(nb_path) -> bool:
     return param_cell(nb_path) is not None
 
 # %% ../nbs/90_run.ipynb #nb4960dd
-def stage_notebooks(nbs=None, # folder of notebooks (default: the package's nbs/)
-                   ) -> list[Path]:
-    "Stage notebooks (numbered, with a `parameters` cell) in `nbs`, in run order."
-    return [p for p in sorted(Path(nbs or nbs_path()).glob('[0-9][0-9]_*.ipynb')) if has_parameters(p)]
+TOOLS = ('train_*.ipynb', 'validation.ipynb')  # notebooks re-run by hand, not stages
 
-# %% ../nbs/90_run.ipynb #n4c4e22e
 def tool_notebooks(nbs=None, # folder of notebooks (default: the package's nbs/)
                   ) -> list[Path]:
-    "Notebooks with a `parameters` cell that are not stages: re-run by hand with papermill, shown as recorded."
-    stages = stage_notebooks(nbs)
-    return [p for p in sorted(Path(nbs or nbs_path()).glob('*.ipynb')) if has_parameters(p) and p not in stages]
+    "Notebooks matching `TOOLS`: re-run by hand with papermill, shown as recorded in the docs."
+    return sorted({p for pat in TOOLS for p in Path(nbs or nbs_path()).glob(pat)})
+
+# %% ../nbs/90_run.ipynb #n4c4e22e
+def stage_notebooks(nbs=None, # folder of notebooks (default: the package's nbs/)
+                   ) -> list[Path]:
+    "Stage notebooks (those with a `parameters` cell, tools excepted) in `nbs`, in run order."
+    tools = tool_notebooks(nbs)
+    return [p for p in sorted(Path(nbs or nbs_path()).glob('*.ipynb')) if has_parameters(p) and p not in tools]
 
 # %% ../nbs/90_run.ipynb #c009
 RESERVED = ('corpus_dir', 'out_dir')  # set by --corpus and --out
