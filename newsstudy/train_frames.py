@@ -177,7 +177,7 @@ def model_card(info: dict, # what the card reports: see the keys used below
     rows = '\n'.join(f"| {r.option} | {r.data} | {r.accuracy:.3f} | {r.macro_f1:.3f} | {r.no_frame:.3f} | {r.n} |" for r in table.itertuples())
     return CARD.format(**info, table=rows)
 
-# %% ../nbs/train_frames.ipynb #79d1a9f5
+# %% ../nbs/train_frames.ipynb #a4408999
 CARD = """# Model card: newsstudy frames head (`frames_gvfc.json`) and zero-shot calibration (`frames_calibration.json`)
 
 **What it does.** `newsstudy.frames.assign_frames(texts, 'gvfc')` gives each text up to two of the nine frames of
@@ -212,7 +212,7 @@ licence; the corpus is not included in the package, and the model file holds onl
 
 **Limits.** Trained on U.S. gun-violence news headlines in English: on other issues the nine frames do not apply,
 and on body sentences (longer, often frameless) the confidences are less reliable than on headlines. The frames
-are GVFC's, not generic frames. 505 training headlines: rare codes (gun rights, society/culture, mental health)
+are GVFC's, not generic frames. {n_train} training headlines: rare codes (gun rights, society/culture, mental health)
 are learnt from fewer than 25 examples each, and the macro-F1 is well below the accuracy. The held-out 20% is small
 ({n_held} headlines): its figures have a 95% interval of about ±0.08.
 """
