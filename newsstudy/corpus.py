@@ -1151,17 +1151,6 @@ def _actor1(tok, ents: dict) -> tuple[str | None, str | None]:
     words = sorted(phrase, key=lambda t: t.i)
     return (tok.doc[words[0].i:words[-1].i + 1].text if words else tok.text), None
 
-def _subject(verb):
-    return next((c for c in children(verb) if c.dep_ == 'nsubj'), None)
-
-def _last_person(doc, before: int) -> str | None:
-    "The last person named before offset `before` (the people of a document are listed once, then found by bisection)."
-    if (people := doc.user_data.get('newsstudy_people')) is None:
-        ps = [e for e in doc.ents if e.label_ == 'PERSON']
-        people = doc.user_data['newsstudy_people'] = ([e.end_char for e in ps], [_clean_name(e.text) for e in ps])
-    k = bisect_right(people[0], before)
-    return people[1][k - 1] if k else None
-
 
 # %% ../nbs/00_corpus.ipynb #q002
 def _forms(lemma: str) -> set:
@@ -1610,13 +1599,16 @@ def source_kind(name: str | None, role: str | None, label: str | None, outlets: 
 def attribution_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
     "The `attributions` rows of one parsed document."
     ents, rows = _ent_index(doc), []
-    starts = [s['start'] for s in sents]
+    starts, inside = [s['start'] for s in sents], np.zeros(len(doc.text) + 1, bool)
+    for a, b, _ in quote_spans(doc.text): inside[a:b] = True
     def add(cue_tok, cue, who):
         name, role, label = None, None, None
         if who is not None:
             name, role = actor(who, ents)
             label = ents[who.i].label_ if who.i in ents else next((ents[a.i].label_ for a in children(who) if a.dep_ == 'appos' and a.i in ents), None)
-            if who.lower_ in ('he', 'she'): name = _last_person(doc, cue_tok.idx) or name; label = 'PERSON'
+            if who.lower_ in ('he', 'she'):  # by the speaker chain (`antecedent`), else the pronoun, unresolved
+                a = antecedent(who, None, doc, sents, _sent_at(starts, cue_tok.idx), inside, ents, {})
+                name, role, label = (*a, 'PERSON') if a else (who.text, 'unresolved', 'PERSON')
             if who.lower_ in ('it', 'which', 'that', 'what', 'this'): name, label = None, None
         sid = _sent_at(starts, cue_tok.idx)
         rows.append(dict(doc_id=doc_id, sent_id=sid, cue=cue, attributed_to=name, role=role,

@@ -58,3 +58,12 @@ def test_speaker_accuracy_on_annotated_sample():
     res = speaker_accuracy(ann[ann.split == 'test'], ptc)
     assert res['test']['n'] == 44
     assert res['test']['accuracy'] >= MEASURED_TEST - 0.05, res
+
+
+def test_attribution_pronoun_follows_the_speaker_chain():
+    from newsstudy.corpus import attribution_rows
+    text = 'Mr. Hale said the verdict was unjust. It was read out by Judge Mary Stone. He said he would appeal.'
+    nlp, lay = load_nlp(), layout(text)
+    doc = nlp(lay.text)
+    rows = attribution_rows('d', doc, sentence_rows('d', doc, lay))
+    assert [r['attributed_to'] for r in rows] == ['Hale', 'Hale'], rows
