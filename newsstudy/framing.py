@@ -17,7 +17,8 @@ import matplotlib.pyplot as plt
 import seaborn as sns
 
 import newsstudy
-from .corpus import read_table, write_table, save_figure, count_words, parse_corpus, _atomic, load_nlp, pos, subtree
+from .corpus import read_table, write_table, save_figure, count_words, parse_corpus, _atomic
+from .corpus import load_nlp, pos, subtree
 from .compare import embed, norm, resolve_references, template, md_text, md_code
 try: from newsstudy.language import language_rows  # the trained language model
 except ImportError: language_rows = None  # not installed: `list_language_rows` stands in (lexicon 'list')
@@ -30,10 +31,11 @@ __all__ = ['UNIT_COLUMNS', 'FRAME_COLUMNS', 'NO_FRAME', 'LOADED_COLUMNS', 'BIAS_
            'TONE_COLUMNS', 'SHIFT_COLUMNS', 'MEASURE_CARDS', 'MEASURE_KEYS', 'FRAMING_CSS', 'FRAMING_TEMPLATE',
            'FRAMING_TABLES', 'framing_units', 'lexicon_dir', 'package_file', 'cue_regex', 'frame_rows', 'frame_profile',
            'sentence_vectors', 'lexicons', 'explain', 'list_language_rows', 'language_tables', 'loaded_density',
-           'parse', 'is_label', 'labels_in', 'label_rows', 'source_roles', 'role_kind', 'split_names', 'sourcing_rows',
-           'vader', 'tone_rows', 'shift_pairs', 'shift_rows', 'frame_figure', 'density_figure', 'shift_figure',
-           'labels_figure', 'sourcing_figure', 'marked_parts', 'measure_accuracy', 'frame_set_of', 'framing_columns',
-           'framing_html', 'framing', 'version_findings', 'shift_findings', 'framing_findings']
+           'parse', 'is_label', 'labels_in', 'label_rows', 'source_roles', 'role_kind', 'principal_of_staff',
+           'split_names', 'sourcing_rows', 'vader', 'tone_rows', 'shift_pairs', 'shift_rows', 'frame_figure',
+           'density_figure', 'shift_figure', 'labels_figure', 'sourcing_figure', 'marked_parts', 'measure_accuracy',
+           'frame_set_of', 'framing_columns', 'framing_html', 'framing', 'version_findings', 'shift_findings',
+           'framing_findings']
 
 # %% ../nbs/02_framing.ipynb #c005b
 UNIT_COLUMNS = ['doc_id', 'sent_id', 'text', 'is_title']
@@ -133,14 +135,15 @@ def list_language_rows(texts: list[str], # the units' texts
     for i, t in enumerate(texts):
         for m in L['curated_re'].finditer(t):
             c = next((v for k, v in cat.items() if m.group(0).lower().startswith(k)), 'loaded')
-            rows.append((i, m.start(), m.end(), m.group(0), 'name_calling' if c == 'name-calling' else 'loaded_language'))
+            tech = 'name_calling' if c == 'name-calling' else 'loaded_language'
+            rows.append((i, m.start(), m.end(), m.group(0), tech))
         rows += [(i, m.start(), m.end(), m.group(0), 'loaded_language') for m in re.finditer(r"\b[a-z][a-z'-]+\b", t)
                  if m.group(0) not in STOP_WORDS and {'anger', 'disgust'} & set(L['nrc'].get(m.group(0), []))]
     spans = pd.DataFrame(rows, columns=['i', 'start', 'end', 'term', 'technique']).assign(score=np.nan)
     spans = spans.drop_duplicates(['i', 'start'])
     hit = set(spans.i)
-    return spans, pd.DataFrame(dict(i=range(len(texts)), label=['biased' if i in hit else 'non-biased' for i in range(len(texts))],
-                                    score=np.nan))
+    labels = ['biased' if i in hit else 'non-biased' for i in range(len(texts))]
+    return spans, pd.DataFrame(dict(i=range(len(texts)), label=labels, score=np.nan))
 
 # %% ../nbs/02_framing.ipynb #c020a
 LOADED_COLUMNS = ['doc_id', 'sent_id', 'term', 'category', 'lexicon', 'start', 'end', 'technique', 'score',
@@ -152,13 +155,17 @@ def language_tables(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, tex
                    ) -> dict:
     "`loaded_terms` (one row per span position, lexicons as explanations) and `bias` from `language_rows`."
     u = units.reset_index(drop=True)
-    spans, bias = (language_rows or list_language_rows)(u.text.tolist(), batch_size=batch_size) if len(u) else (pd.DataFrame(
-        columns=['i', 'start', 'end', 'term', 'technique', 'score']), pd.DataFrame(columns=['i', 'label', 'score']))
-    spans = spans.sort_values('score', ascending=False).drop_duplicates(['i', 'start', 'end']).sort_values(['i', 'start'])
+    rows = language_rows or list_language_rows
+    spans, bias = rows(u.text.tolist(), batch_size=batch_size) if len(u) else (
+        pd.DataFrame(columns=['i', 'start', 'end', 'term', 'technique', 'score']),
+        pd.DataFrame(columns=['i', 'label', 'score']))
+    spans = spans.sort_values('score', ascending=False).drop_duplicates(['i', 'start', 'end'])
+    spans = spans.sort_values(['i', 'start'])
     s, b = u.iloc[spans.i.to_numpy()], u.iloc[bias.i.to_numpy()]
     lt = pd.DataFrame(dict(doc_id=s.doc_id.values, sent_id=s.sent_id.values, term=spans.term.values,
                            category=spans.technique.values, lexicon='model' if language_rows else 'list',
-                           start=spans.start.astype(int).values, end=spans.end.astype(int).values, technique=spans.technique.values,
+                           start=spans.start.astype(int).values, end=spans.end.astype(int).values,
+                           technique=spans.technique.values,
                            score=spans.score.astype(float).round(4).values, is_title=s.is_title.values))
     lt = pd.concat([lt, pd.DataFrame([explain(t) for t in lt.term], columns=['nrc_emotions', 'in_list'])], axis=1)
     bt = pd.DataFrame(dict(doc_id=b.doc_id.values, sent_id=b.sent_id.values, is_title=b.is_title.values,
@@ -186,6 +193,7 @@ def loaded_density(loaded: pd.DataFrame, # `loaded_terms`
 # %% ../nbs/02_framing.ipynb #c025
 LABEL_COLUMNS = ['doc_id', 'actor', 'label', 'sent_id', 'kind', 'is_title']
 _NAMING = {'known', 'dubbed', 'nicknamed', 'called', 'branded', 'labelled', 'labeled'}
+_NOT_LABEL = ('DATE', 'TIME', 'ORDINAL', 'CARDINAL', 'PERCENT', 'MONEY', 'QUANTITY')  # spaCy entities that are no label
 
 @lru_cache(maxsize=20_000)
 def parse(text: str):
@@ -198,7 +206,7 @@ def is_label(text: str, # a candidate label
             ) -> bool:
     "Whether `text` is a noun phrase headed by a noun (or a title), holding no date or time expression."
     d = parse(text.strip(" ,;:'‘’\""))
-    if not len(d) or any(e.label_ in ('DATE', 'TIME') for e in d.ents): return False
+    if not len(d) or any(e.label_ in _NOT_LABEL for e in d.ents): return False
     root = next((t for t in d if t.head.i == t.i), d[-1])
     cut = len(d[-1].text) < 2 or not d[-1].text[-1:].isalpha()  # ends in a cut-off initial or a stray symbol
     return not cut and (pos(root) == 'NOUN' or (pos(root) == 'PROPN' and not root.ent_type_))
@@ -250,12 +258,15 @@ def label_rows(tables: dict, # corpus tables (documents, sentences, entities, qu
                  for l, k in labels_in(text, a, b)]
     units = framing_units(tables['documents'], S) if units is None else units
     for d, t in zip(*units[units.is_title][['doc_id', 'text']].values.T):
+        names = [x for x in parse(t).ents if x.label_ in ('PERSON', 'ORG')]
         rows += [dict(doc_id=d, actor=x.text, label=l, sent_id=-1, kind=k, is_title=True)
-                 for x in parse(t).ents if x.label_ in ('PERSON', 'ORG') for l, k in labels_in(t, x.start_char, x.end_char)]
-    for df, who, role in ((tables['quotes'], 'speaker', 'speaker_role'), (tables['attributions'], 'attributed_to', 'role')):
+                 for x in names for l, k in labels_in(t, x.start_char, x.end_char)]
+    for df, who, role in ((tables['quotes'], 'speaker', 'speaker_role'),
+                          (tables['attributions'], 'attributed_to', 'role')):
         if role not in df: continue
-        rows += [dict(doc_id=r.doc_id, actor=getattr(r, who), label=getattr(r, role), sent_id=int(r.sent_id), kind='role',
-                      is_title=False) for r in df.dropna(subset=[who, role]).itertuples() if is_label(str(getattr(r, role)))]
+        rows += [dict(doc_id=r.doc_id, actor=getattr(r, who), label=getattr(r, role), sent_id=int(r.sent_id),
+                      kind='role', is_title=False)
+                 for r in df.dropna(subset=[who, role]).itertuples() if is_label(str(getattr(r, role)))]
     out = pd.DataFrame(rows, columns=LABEL_COLUMNS)
     return out.drop_duplicates(['doc_id', 'actor', 'label', 'sent_id']).reset_index(drop=True)
 
@@ -264,7 +275,7 @@ SOURCING_COLUMNS = ['doc_id', 'source', 'kind', 'n_quotes', 'n_attributions']
 
 @lru_cache(maxsize=1)
 def source_roles() -> dict:
-    "Role word -> source kind (`official`, `expert`), from `data/lexicons/source_roles.csv` (each entry cites its source)."
+    "Role word -> source kind (`official`, `expert`), from `data/lexicons/source_roles.csv` (entries cite sources)."
     r = pd.read_csv(lexicon_dir()/'source_roles.csv')
     return dict(zip(r.word.str.lower(), r.kind))
 
@@ -273,6 +284,15 @@ def role_kind(text: str, # roles and labels of one source, joined
     "`official` or `expert` when a role word names the source so (official first), else None."
     kinds = {source_roles().get(w) for w in re.findall(r"[a-z]+", str(text).lower())}
     return next((k for k in ('official', 'expert') if k in kinds), None)
+
+_STAFF = r"(?:['’]s)?\s+(?:[\w-]+\s+){0,3}(?:aide|aides|adviser|advisor|spokesman|spokeswoman|spokesperson)\b"
+
+def principal_of_staff(name: str, # a source
+                       labels: str, # every label and role of the document, joined
+                      ) -> bool:
+    "Whether the text names an aide, adviser or spokesperson of `name` (as in: Putin's foreign policy aide)."
+    last = str(name).split()[-1] if str(name).split() else ''
+    return bool(last) and re.search(rf"\b{re.escape(last)}{_STAFF}", labels, re.I) is not None
 
 def split_names(name: str, # a speaker as the corpus stage found it
                ) -> list[str]:
@@ -296,17 +316,21 @@ def sourcing_rows(tables: dict, # corpus tables (documents, quotes, attributions
     q = q.assign(speaker=q.speaker.map(split_names)).explode('speaker') if len(q) else q
     a = a.assign(attributed_to=a.attributed_to.map(split_names)).explode('attributed_to') if len(a) else a
     lab = labels if labels is not None else pd.DataFrame(columns=LABEL_COLUMNS)
-    rows, qg, ag, lg = [], dict(list(q.groupby('doc_id'))), dict(list(a.groupby('doc_id'))), dict(list(lab.groupby('doc_id')))
+    by_doc = lambda df: dict(list(df.groupby('doc_id')))
+    rows, qg, ag, lg = [], by_doc(q), by_doc(a), by_doc(lab)
+    everything = lab.groupby('doc_id').label.agg(' | '.join).to_dict()
     for d in tables['documents'].doc_id:
         qd, ad, ld = qg.get(d, q.iloc[:0]), ag.get(d, a.iloc[:0]), lg.get(d, lab.iloc[:0])
         full = _merge_names(list(qd.speaker) + list(ad.attributed_to))
         kind, role = {}, defaultdict(str)
-        for r in ad.itertuples(): kind.setdefault(full[r.attributed_to], r.kind); role[full[r.attributed_to]] += f' {r.role}'
+        for r in ad.itertuples():
+            kind.setdefault(full[r.attributed_to], r.kind); role[full[r.attributed_to]] += f' {r.role}'
         for r in qd.itertuples(): role[full[r.speaker]] += f' {r.speaker_role}'
         nq, na = Counter(full[x] for x in qd.speaker), Counter(full[x] for x in ad.attributed_to)
         for src in sorted(set(nq) | set(na)):
             named = ' '.join(ld.label[ld.actor.map(lambda x: bool(set(norm(x).split()) & set(norm(src).split())))])
-            k = role_kind(role[src] + ' ' + named) or kind.get(src, 'person')
+            staff = principal_of_staff(src, everything.get(d, '') + ' | ' + ' | '.join(role.values()))
+            k = role_kind(role[src] + ' ' + named) or ('official' if staff else kind.get(src, 'person'))
             rows.append(dict(doc_id=d, source=src, kind=k, n_quotes=nq[src], n_attributions=na[src]))
     return pd.DataFrame(rows, columns=SOURCING_COLUMNS)
 
@@ -325,12 +349,13 @@ def tone_rows(units: pd.DataFrame, # `framing_units` (titles get sentence rows o
              ) -> pd.DataFrame:
     "The `tone` table: title and sentence tone, document tone (body) and actor tone."
     v = vader()
-    s = units[['doc_id', 'sent_id', 'is_title']].assign(tone=[round(v.polarity_scores(t)['compound'], 4) for t in units.text])
+    comp = [round(v.polarity_scores(t)['compound'], 4) for t in units.text]
+    s = units[['doc_id', 'sent_id', 'is_title']].assign(tone=comp)
     rows = [dict(doc_id=d, level='sentence', sent_id=int(i), actor=None, tone=t, n_sentences=1, is_title=bool(h))
             for d, i, h, t in zip(s.doc_id, s.sent_id, s.is_title, s.tone)]
     s = s[~s.is_title.astype(bool)]
-    rows += [dict(doc_id=d, level='document', sent_id=None, actor=None, tone=round(g.tone.mean(), 4), n_sentences=len(g),
-                  is_title=False) for d, g in s.groupby('doc_id', sort=False)]
+    rows += [dict(doc_id=d, level='document', sent_id=None, actor=None, tone=round(g.tone.mean(), 4),
+                  n_sentences=len(g), is_title=False) for d, g in s.groupby('doc_id', sort=False)]
     e = entities[entities.label.isin(['person', 'org'])] if len(entities) and 'label' in entities else entities.iloc[:0]
     at, per_doc = dict(zip(zip(s.doc_id, s.sent_id), s.tone)), s.groupby('doc_id').sent_id.agg(set).to_dict()
     for d, g in e.groupby('doc_id', sort=False):
@@ -344,7 +369,7 @@ def tone_rows(units: pd.DataFrame, # `framing_units` (titles get sentence rows o
 SHIFT_COLUMNS = ['doc_id', 'vs_doc', 'feature', 'item', 'delta', 'evidence']
 
 def shift_pairs(stories: pd.DataFrame, reference, order: list) -> list[tuple[str, str]]:
-    "(doc, vs_doc) pairs: each version against the reference of its story (a doc_id or a list, one per story), else against each earlier version."
+    "(doc, vs_doc) pairs: each version against its story's reference (a doc_id or a list), else each earlier version."
     refs = {reference} if isinstance(reference, str) else set(reference or ())
     pairs, rank = [], {d: i for i, d in enumerate(order)}
     for _, g in stories.groupby('story_id', sort=True):
@@ -359,7 +384,8 @@ def shift_rows(pairs, prof, labels, loaded, sourcing, tone, min_shift=0.05) -> p
     share = dict(zip(zip(prof.doc_id, prof.frame), prof.share))
     frames = list(dict.fromkeys(prof.frame))
     lab = {d: set(zip(g.actor, g.label)) for d, g in labels.groupby('doc_id')}
-    lt = {d: Counter(g.term.str.lower()) for d, g in loaded.drop_duplicates(['doc_id', 'sent_id', 'start']).groupby('doc_id')}
+    pos_ = loaded.drop_duplicates(['doc_id', 'sent_id', 'start'])
+    lt = {d: Counter(g.term.str.lower()) for d, g in pos_.groupby('doc_id')}
     src = {d: dict(zip(g.source, g.n_quotes + g.n_attributions)) for d, g in sourcing.groupby('doc_id')}
     dt = tone[tone.level == 'document']; doc_tone = dict(zip(dt.doc_id, dt.tone))
     out = []
@@ -367,21 +393,30 @@ def shift_rows(pairs, prof, labels, loaded, sourcing, tone, min_shift=0.05) -> p
         rows = []
         for f in frames:
             delta = share.get((d, f), 0) - share.get((v, f), 0)
-            if abs(delta) >= min_shift: rows.append(dict(feature='frame', item=f, delta=round(delta, 4), evidence=f'{share.get((v, f), 0):.0%} → {share.get((d, f), 0):.0%} of sentences'))
+            if abs(delta) >= min_shift:
+                ev = f'{share.get((v, f), 0):.0%} → {share.get((d, f), 0):.0%} of sentences'
+                rows.append(dict(feature='frame', item=f, delta=round(delta, 4), evidence=ev))
         mine, theirs = lab.get(d, set()), lab.get(v, set())
         known = {norm(l) for _, l in theirs}
         for a, l in sorted(mine - theirs):
-            if norm(l) not in known: rows.append(dict(feature='label', item=f'{a}: {l}', delta=1, evidence=f'{d} calls {a} "{l}"; {v} does not'))
+            if norm(l) not in known:
+                rows.append(dict(feature='label', item=f'{a}: {l}', delta=1,
+                                 evidence=f'{d} calls {a} "{l}"; {v} does not'))
         known = {norm(l) for _, l in mine}
         for a, l in sorted(theirs - mine):
-            if norm(l) not in known: rows.append(dict(feature='label', item=f'{a}: {l}', delta=-1, evidence=f'{v} calls {a} "{l}"; {d} does not'))
+            if norm(l) not in known:
+                rows.append(dict(feature='label', item=f'{a}: {l}', delta=-1,
+                                 evidence=f'{v} calls {a} "{l}"; {d} does not'))
         A, B = lt.get(d, Counter()), lt.get(v, Counter())
-        for t in sorted(set(A) ^ set(B)): rows.append(dict(feature='loaded', item=t, delta=A[t] - B[t], evidence=f'{A[t]} here, {B[t]} in {v}'))
+        for t in sorted(set(A) ^ set(B)):
+            rows.append(dict(feature='loaded', item=t, delta=A[t] - B[t], evidence=f'{A[t]} here, {B[t]} in {v}'))
         A, B = src.get(d, {}), src.get(v, {})
-        for s in sorted(set(A) ^ set(B)): rows.append(dict(feature='source', item=s, delta=int(A.get(s, 0) - B.get(s, 0)),
-                                                           evidence=f'{s}: {A.get(s, 0)} quotes/attributions here, {B.get(s, 0)} in {v}'))
+        for s in sorted(set(A) ^ set(B)):
+            rows.append(dict(feature='source', item=s, delta=int(A.get(s, 0) - B.get(s, 0)),
+                             evidence=f'{s}: {A.get(s, 0)} quotes/attributions here, {B.get(s, 0)} in {v}'))
         if d in doc_tone and v in doc_tone and abs(doc_tone[d] - doc_tone[v]) >= min_shift:
-            rows.append(dict(feature='tone', item='document', delta=round(doc_tone[d] - doc_tone[v], 4), evidence=f'{doc_tone[v]:+.2f} → {doc_tone[d]:+.2f}'))
+            rows.append(dict(feature='tone', item='document', delta=round(doc_tone[d] - doc_tone[v], 4),
+                             evidence=f'{doc_tone[v]:+.2f} → {doc_tone[d]:+.2f}'))
         out += [dict(doc_id=d, vs_doc=v, **r) for r in rows]
     return pd.DataFrame(out, columns=SHIFT_COLUMNS)
 
@@ -405,10 +440,12 @@ def density_figure(dens: pd.DataFrame):
 
 def shift_figure(shift: pd.DataFrame, max_rows: int = 40):
     "Diverging bars: frame shares gained and lost against the compared version."
-    s = shift[shift.feature == 'frame'].assign(label=lambda d: d.doc_id + ' vs ' + d.vs_doc + ': ' + d.item).head(max_rows)
+    s = shift[shift.feature == 'frame'].head(max_rows)
+    s = s.assign(label=s.doc_id + ' vs ' + s.vs_doc + ': ' + s.item)
     fig, ax = plt.subplots(figsize=(8, 0.8 + 0.3 * max(1, len(s))))
     if s.empty: ax.text(0.5, 0.5, 'no frame shift', ha='center', transform=ax.transAxes); ax.axis('off'); return fig
-    ax.barh(s.label, s.delta, color=[sns.color_palette('deep')[2] if v > 0 else sns.color_palette('deep')[3] for v in s.delta])
+    pal = sns.color_palette('deep')
+    ax.barh(s.label, s.delta, color=[pal[2] if v > 0 else pal[3] for v in s.delta])
     ax.axvline(0, color='k', lw=0.8); ax.invert_yaxis(); ax.tick_params(axis='y', labelsize=7)
     ax.set(xlabel='change of the share of sentences with the frame', title='Frame shift'); sns.despine(fig)
     return fig
@@ -417,7 +454,8 @@ def labels_figure(labels: pd.DataFrame, top: int = 8):
     "Table figure: how the most labelled actors are labelled by each document."
     l = labels[labels.kind != 'role']
     actors = l.actor.value_counts().head(top).index
-    t = l[l.actor.isin(actors)].groupby(['actor', 'doc_id']).label.agg(lambda x: '; '.join(sorted(set(x)))[:60]).unstack(fill_value='')
+    t = l[l.actor.isin(actors)].groupby(['actor', 'doc_id']).label.agg(lambda x: '; '.join(sorted(set(x)))[:60])
+    t = t.unstack(fill_value='')
     fig, ax = plt.subplots(figsize=(3 + 3.2 * max(1, t.shape[1]), 0.8 + 0.5 * max(1, len(t))))
     ax.axis('off'); ax.set_title('How each version labels the actors')
     if len(t):
@@ -429,7 +467,8 @@ def sourcing_figure(sourcing: pd.DataFrame):
     "Stacked bars: sources per document, by kind."
     c = sourcing.pivot_table(index='doc_id', columns='kind', values='source', aggfunc='count', fill_value=0)
     fig, ax = plt.subplots(figsize=(7, 0.8 + 0.45 * max(1, len(c))))
-    if c.empty: ax.text(0.5, 0.5, 'no quoted or cited sources', ha='center', transform=ax.transAxes); ax.axis('off'); return fig
+    if c.empty:
+        ax.text(0.5, 0.5, 'no quoted or cited sources', ha='center', transform=ax.transAxes); ax.axis('off'); return fig
     c.plot.barh(stacked=True, ax=ax, color=sns.color_palette('deep', c.shape[1]))
     ax.invert_yaxis(); ax.set(xlabel='sources quoted or cited', ylabel='', title='Who is quoted or cited')
     ax.legend(fontsize=8, frameon=False, loc='lower right'); sns.despine(fig)
@@ -468,7 +507,7 @@ def _frame_accuracy(card: dict, frame_set: str | None) -> str:
     return (f"GVFC headlines {r['data']} ({r['option']}, n={r['n']}): primary-frame accuracy {r['accuracy']:.2f}, "
             f"macro-F1 {r['macro_f1']:.2f}, no frame {r['no_frame']:.0%}")
 
-def measure_accuracy(frame_set: str | None = 'generic', # the frame set in use (None or a CSV path: a user's, not validated)
+def measure_accuracy(frame_set: str | None = 'generic', # the frame set in use (None or a CSV path: not validated)
                      root: Path | None = None, # the package folder (default: newsstudy's)
                     ) -> dict:
     "Measure -> its validated accuracy as text, read from its model card's scores, or 'not validated'."
@@ -502,7 +541,8 @@ FRAMING_TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"
 <style>{{ css }}</style></head>
 <body><h1>Framing: loaded language, biased sentences and frames</h1>
 <p><mark class="loaded">loaded term</mark> (language model; hover for technique, probability, NRC emotions)
-<span class="fr">frame of the sentence</span>; a red bar marks a sentence the model labels biased; the title in bold.</p>
+<span class="fr">frame of the sentence</span>; a red bar marks a sentence the model labels biased;
+the title in bold.</p>
 <ul class="acc">{% for m, a in accuracy %}<li>{{ m }}: {{ a }}</li>{% endfor %}</ul>
 <main>
 {% for d in docs %}<section><h2>{{ d.doc_id }}</h2><p class="acc">{{ d.summary }}</p>
@@ -535,10 +575,11 @@ def framing_columns(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, tex
     by_doc = {d: g for d, g in units.groupby('doc_id', sort=False)}
     def summary(g):
         b = g[~g.is_title]
-        return f'{sum((d, s) in biased for d, s in key(b))} of {len(b)} sentences biased; {sum(len(lt[k]) for k in key(b))} loaded terms'
+        nb, nt = sum(k in biased for k in key(b)), sum(len(lt[k]) for k in key(b))
+        return f'{nb} of {len(b)} sentences biased; {nt} loaded terms'
+    sents = lambda g: [sentence(d, int(s), t, h) for d, s, t, h in zip(g.doc_id, g.sent_id, g.text, g.is_title)]
     return [dict(doc_id=d, summary=summary(by_doc[d]) if d in by_doc else '',
-                 sents=[sentence(d, int(s), t, h) for s, t, h in zip(by_doc[d].sent_id, by_doc[d].text, by_doc[d].is_title)]
-                 if d in by_doc else []) for d in docs]
+                 sents=sents(by_doc[d]) if d in by_doc else []) for d in docs]
 
 # %% ../nbs/02_framing.ipynb #c047f
 def framing_html(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, text, is_title)
@@ -549,12 +590,13 @@ def framing_html(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, text, 
                  frame_set: str | None = 'generic', # the frame set in use (for its validated accuracy)
                 ) -> str:
     "Self-contained report: every document with loaded terms, biased sentences and frames, by `FRAMING_TEMPLATE`."
-    return template(FRAMING_TEMPLATE).render(css=Markup(FRAMING_CSS), accuracy=list(measure_accuracy(frame_set).items()),
+    acc = list(measure_accuracy(frame_set).items())
+    return template(FRAMING_TEMPLATE).render(css=Markup(FRAMING_CSS), accuracy=acc,
                                              docs=framing_columns(units, frames, loaded, bias, docs))
 
 # %% ../nbs/02_framing.ipynb #c049
-FRAMING_TABLES = ['frames', 'frame_profile', 'loaded_terms', 'loaded_density', 'bias', 'actor_labels', 'sourcing', 'tone',
-                  'framing_shift']
+FRAMING_TABLES = ['frames', 'frame_profile', 'loaded_terms', 'loaded_density', 'bias', 'actor_labels', 'sourcing',
+                  'tone', 'framing_shift']
 
 def framing(tables: dict, # corpus tables (documents, sentences, entities, quotes, attributions)
             stories: pd.DataFrame, # the comparison's `stories`
@@ -593,8 +635,8 @@ def version_findings(result: dict, # the framing tables
         kinds = ', '.join(f'{n} {md_text(k)}' for k, n in src.kind.value_counts().items())
         loaded = f'{dn.terms.get(d, 0)} loaded terms ({dn.per_1000.get(d, 0):.1f} per 1,000 words)'
         biased = f'{dn.biased_share.get(d, float("nan")):.0%} of sentences biased' if 'biased_share' in dn else ''
-        lines.append(f'- {md_code(d)}: mostly {frames}, no frame in {none.get(d, float("nan")):.0%} of sentences; {loaded}; '
-                     f'{biased}; tone {doc_tone.get(d, float("nan")):+.2f}; {len(src)} sources ({kinds}).')
+        lines.append(f'- {md_code(d)}: mostly {frames}, no frame in {none.get(d, float("nan")):.0%} of sentences; '
+                     f'{loaded}; {biased}; tone {doc_tone.get(d, float("nan")):+.2f}; {len(src)} sources ({kinds}).')
     return lines
 
 # %% ../nbs/02_framing.ipynb #c059a

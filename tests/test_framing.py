@@ -143,3 +143,13 @@ def test_framing_report_escapes_text():
     page = F.framing_html(s, F.frame_rows(s, None), lang['loaded_terms'], lang['bias'], ['t'])
     assert '<script>alert' not in page and '&lt;script&gt;alert(1)&lt;/script&gt;' in page
     assert '<b>' not in page and '&lt;b&gt;' in page
+
+
+def test_a_principal_of_named_staff_is_an_official():
+    assert F.principal_of_staff('Vladimir Putin', "Putin's foreign policy aide | Kremlin")
+    assert not F.principal_of_staff('Vladimir Putin', 'aide to Xi | Putin said')
+    tables = dict(documents=pd.DataFrame(dict(doc_id=['t'])),
+                  quotes=pd.DataFrame(columns=['doc_id', 'sent_id', 'kind', 'speaker', 'speaker_role']),
+                  attributions=pd.DataFrame(dict(doc_id='t', sent_id=[0, 1], attributed_to=['Putin', 'Yuri Ushakov'],
+                                                 kind='person', role=[None, "Putin's foreign policy aide"])))
+    assert F.sourcing_rows(tables).set_index('source').kind.to_dict() == {'Putin': 'official', 'Yuri Ushakov': 'official'}
