@@ -204,11 +204,13 @@ def parse(text: str):
 
 def is_label(text: str, # a candidate label
             ) -> bool:
-    "Whether `text` is a noun phrase headed by a noun (or a title), holding no date or time expression."
+    "Whether `text` is a noun phrase headed by a noun (or a title), not a time expression or a number."
     d = parse(text.strip(" ,;:'‘’\""))
-    if not len(d) or any(e.label_ in _NOT_LABEL for e in d.ents): return False
+    if not len(d): return False
     root = next((t for t in d if t.head.i == t.i), d[-1])
-    cut = len(d[-1].text) < 2 or not d[-1].text[-1:].isalpha()  # ends in a cut-off initial or a stray symbol
+    if root.ent_type_ in _NOT_LABEL or d[0].ent_type_ in _NOT_LABEL: return False  # a time or a number
+    last = d[-1].text
+    cut = (len(last) == 1 and last.isalpha()) or not any(c.isalnum() for c in last)  # a cut-off initial, a stray symbol
     return not cut and (pos(root) == 'NOUN' or (pos(root) == 'PROPN' and not root.ent_type_))
 
 # %% ../nbs/02_framing.ipynb #c025a
