@@ -542,7 +542,7 @@ mark.loaded{background:#f8c4c4}p.biased{border-left:3px solid #c44;padding-left:
 FRAMING_TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Framing — newsstudy</title>
 <style>{{ css }}</style></head>
 <body><h1>Framing: loaded language, biased sentences and frames</h1>
-<p><mark class="loaded">loaded term</mark> (language model; hover for technique, probability, NRC emotions)
+<p><mark class="loaded">loaded term</mark> (hover: technique, source and probability, NRC emotions)
 <span class="fr">frame of the sentence</span>; a red bar marks a sentence the model labels biased;
 the title in bold.</p>
 <ul class="acc">{% for m, a in accuracy %}<li>{{ m }}: {{ a }}</li>{% endfor %}</ul>
@@ -569,7 +569,8 @@ def framing_columns(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, tex
     biased = {k for k, l in zip(key(bias), bias.label) if l == 'biased'}
     lt = defaultdict(list)
     for k, r in zip(key(loaded), loaded.itertuples()):
-        why = f'{r.technique} (model, p={r.score:.2f})' + (f'; NRC: {r.nrc_emotions}' if r.nrc_emotions else '')
+        why = f'{r.technique} ({r.lexicon}' + (f', p={r.score:.2f})' if pd.notna(r.score) else ')')
+        why += f'; NRC: {r.nrc_emotions}' if r.nrc_emotions else ''
         lt[k].append((r.start, r.end, 'loaded', why))
     def sentence(d, s, t, title):
         cls = ' '.join(c for c, ok in (('title', title), ('biased', (d, s) in biased)) if ok)
