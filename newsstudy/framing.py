@@ -28,8 +28,8 @@ from markupsafe import Markup
 
 # %% auto #0
 __all__ = ['UNIT_COLUMNS', 'FRAME_COLUMNS', 'NO_FRAME', 'LOADED_COLUMNS', 'BIAS_COLUMNS', 'LABEL_COLUMNS', 'SOURCING_COLUMNS',
-           'TONE_COLUMNS', 'SHIFT_COLUMNS', 'MEASURE_CARDS', 'MEASURE_KEYS', 'FRAMING_CSS', 'FRAMING_TEMPLATE',
-           'FRAMING_TABLES', 'framing_units', 'lexicon_dir', 'package_file', 'cue_regex', 'frame_rows', 'frame_profile',
+           'TONE_COLUMNS', 'SHIFT_COLUMNS', 'MEASURE_CARDS', 'FRAMING_CSS', 'FRAMING_TEMPLATE', 'FRAMING_TABLES',
+           'framing_units', 'lexicon_dir', 'package_file', 'cue_regex', 'frame_rows', 'frame_profile',
            'sentence_vectors', 'lexicons', 'explain', 'list_language_rows', 'language_tables', 'loaded_density',
            'parse', 'is_label', 'labels_in', 'label_rows', 'source_roles', 'role_kind', 'principal_of_staff',
            'split_names', 'sourcing_rows', 'vader', 'tone_rows', 'shift_pairs', 'shift_rows', 'frame_figure',
@@ -493,13 +493,20 @@ MEASURE_CARDS = {  # measure: its model card's machine-readable scores, inside t
     'sentence bias': ('models', 'language', 'scores.json'),
     'frames': ('models', 'frames_gvfc.json'),
 }
-MEASURE_KEYS = {'loaded language': ('loaded', 'token', 'span', 'ptc'), 'sentence bias': ('bias', 'babe', 'sentence')}
 
-def _scores(obj, path=()) -> list[tuple]:
-    "Numeric leaves of a JSON object as (key path, value)."
-    if isinstance(obj, dict): return [x for k, v in obj.items() for x in _scores(v, path + (str(k),))]
-    if isinstance(obj, (int, float)) and not isinstance(obj, bool): return [(path, float(obj))]
-    return []
+def _prf(d: dict) -> str:
+    "F1 (P / R) of a scores record."
+    return f"F1 {d['f1']:.2f} (P {d['p']:.2f} / R {d['r']:.2f})"
+
+def _language_accuracy(card: dict, measure: str) -> str:
+    "The held-out test scores of the language model for `measure` (`scores.json` of `newsstudy.language`)."
+    t, when = card.get('test', {}), f" (held-out test portion, model of {card.get('date', 'unknown date')})"
+    if measure == 'loaded language' and 'ptc_token' in t:
+        return f"PTC loaded language + name-calling, token {_prf(t['ptc_token'])}{when}"
+    if measure == 'sentence bias' and 'babe_sentence_macro_f1' in t:
+        words = f", biased words {_prf(t['babe_biased_words'])}" if 'babe_biased_words' in t else ''
+        return f"BABE sentence macro-F1 {t['babe_sentence_macro_f1']:.2f}{words}{when}"
+    return ''
 
 def _frame_accuracy(card: dict, frame_set: str | None) -> str:
     "The held-out GVFC scores of `frame_set` (its head, else zero-shot) from the frames model file."
@@ -517,12 +524,8 @@ def measure_accuracy(frame_set: str | None = 'generic', # the frame set in use (
     for m, parts in MEASURE_CARDS.items():
         f = root.joinpath(*parts)
         card = json.loads(f.read_text(encoding='utf-8')) if f.exists() else {}
-        if m == 'frames': out[m] = _frame_accuracy(card, frame_set) if card else ''
-        else:
-            got = [(p, v) for p, v in _scores(card) if re.search(r'f1|acc', p[-1], re.I)
-                   and any(k in '/'.join(p).lower() for k in MEASURE_KEYS[m])]
-            out[m] = '; '.join(f"{' '.join(p).replace('_', ' ')} {v:.2f}" for p, v in got[:4])
-        out[m] = out[m] or 'not validated'
+        got = (_frame_accuracy(card, frame_set) if m == 'frames' else _language_accuracy(card, m)) if card else ''
+        out[m] = got or 'not validated'
     return out
 
 # %% ../nbs/02_framing.ipynb #c058d

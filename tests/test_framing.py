@@ -101,6 +101,11 @@ def test_measure_accuracy_read_from_model_cards(tmp_path):
         option='generic zero-shot', data='held-out 20%', accuracy=0.125, macro_f1=0.5, no_frame=0.25, n=8)]}))
     assert 'accuracy 0.12' in F.measure_accuracy('generic', tmp_path)['frames']
     assert F.measure_accuracy('mine.csv', tmp_path)['frames'] == 'not validated'
+    (tmp_path/'models'/'language').mkdir()
+    (tmp_path/'models'/'language'/'scores.json').write_text(json.dumps(dict(date='2026-01-02', test=dict(
+        ptc_token=dict(p=0.5, r=0.5, f1=0.5), babe_sentence_macro_f1=0.8), baselines=dict(majority_sentence_macro_f1=0.3))))
+    acc = F.measure_accuracy('generic', tmp_path)
+    assert 'token F1 0.50' in acc['loaded language'] and acc['sentence bias'].startswith('BABE sentence macro-F1 0.80')
 
 
 def test_reframed_sentence_produces_a_shift():
