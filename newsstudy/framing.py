@@ -303,6 +303,8 @@ def split_names(name: str, # a speaker as the corpus stage found it
     return parts if len(parts) > 1 and all(p[:1].isupper() for p in parts) else [str(name)]
 
 # %% ../nbs/02_framing.ipynb #c031c
+_PRONOUNS = {'he', 'she', 'they', 'it', 'we', 'i', 'you', 'him', 'her', 'them'}
+
 def _merge_names(names) -> dict:
     "Each name -> the longest name of the list whose words include its words."
     names = sorted(set(names), key=lambda n: (-len(n.split()), n))
@@ -317,6 +319,7 @@ def sourcing_rows(tables: dict, # corpus tables (documents, quotes, attributions
     a = a[a.attributed_to.notna()] if len(a) else a
     q = q.assign(speaker=q.speaker.map(split_names)).explode('speaker') if len(q) else q
     a = a.assign(attributed_to=a.attributed_to.map(split_names)).explode('attributed_to') if len(a) else a
+    q, a = q[~q.speaker.str.lower().isin(_PRONOUNS)], a[~a.attributed_to.str.lower().isin(_PRONOUNS)]  # unresolved
     lab = labels if labels is not None else pd.DataFrame(columns=LABEL_COLUMNS)
     by_doc = lambda df: dict(list(df.groupby('doc_id')))
     rows, qg, ag, lg = [], by_doc(q), by_doc(a), by_doc(lab)

@@ -12,7 +12,8 @@ def units(texts, doc='t', title=None):
     "Framing units of one document: an optional title (sent_id -1) and body sentences."
     u = pd.DataFrame(dict(doc_id=doc, sent_id=range(len(texts)), text=texts, is_title=False))
     if title is None: return u
-    return pd.concat([pd.DataFrame(dict(doc_id=[doc], sent_id=[-1], text=[title], is_title=[True])), u], ignore_index=True)
+    t = pd.DataFrame(dict(doc_id=[doc], sent_id=[-1], text=[title], is_title=[True]))
+    return pd.concat([t, u], ignore_index=True)
 
 
 def test_titles_become_units_flagged_minus_one():
@@ -72,7 +73,8 @@ def test_actor_labels_are_noun_phrases_not_predicates_times_or_fragments():
 
 def test_title_labels_get_their_own_rows():
     tables = dict(documents=pd.DataFrame(dict(doc_id=['t'], title=['Russian despot Vladimir Putin visits Beijing'])),
-                  sentences=pd.DataFrame(dict(doc_id=['t'], sent_id=[0], is_heading=[False], text=['He arrived.'], start=[0])),
+                  sentences=pd.DataFrame(dict(doc_id=['t'], sent_id=[0], is_heading=[False], text=['He arrived.'],
+                                              start=[0])),
                   entities=pd.DataFrame(columns=['doc_id', 'sent_id', 'label', 'canonical', 'start', 'end', 'text']),
                   quotes=pd.DataFrame(columns=['doc_id', 'sent_id', 'speaker', 'speaker_role']),
                   attributions=pd.DataFrame(columns=['doc_id', 'sent_id', 'attributed_to', 'role']))
@@ -89,7 +91,8 @@ def test_sourcing_kinds_follow_roles_and_coordinated_speakers_split():
     labels = pd.DataFrame([dict(doc_id='t', actor='Vladimir Putin', label='Russian President', sent_id=4,
                                 kind='premodifier', is_title=False)], columns=F.LABEL_COLUMNS)
     s = F.sourcing_rows(tables, labels).set_index('source')
-    assert s.kind.to_dict() == {'Ann Lee': 'expert', 'Dmitry Peskov': 'official', 'Putin': 'official', 'Tom Bell': 'person',
+    assert s.kind.to_dict() == {'Ann Lee': 'expert', 'Dmitry Peskov': 'official', 'Putin': 'official',
+                                'Tom Bell': 'person',
                                 'Xi': 'person'}
     assert s.n_quotes.to_dict() == dict.fromkeys(['Ann Lee', 'Dmitry Peskov', 'Putin', 'Tom Bell', 'Xi'], 1)
 
@@ -103,14 +106,16 @@ def test_measure_accuracy_read_from_model_cards(tmp_path):
     assert F.measure_accuracy('mine.csv', tmp_path)['frames'] == 'not validated'
     (tmp_path/'models'/'language').mkdir()
     (tmp_path/'models'/'language'/'scores.json').write_text(json.dumps(dict(date='2026-01-02', test=dict(
-        ptc_token=dict(p=0.5, r=0.5, f1=0.5), babe_sentence_macro_f1=0.8), baselines=dict(majority_sentence_macro_f1=0.3))))
+        ptc_token=dict(p=0.5, r=0.5, f1=0.5), babe_sentence_macro_f1=0.8),
+        baselines=dict(majority_sentence_macro_f1=0.3))))
     acc = F.measure_accuracy('generic', tmp_path)
     assert 'token F1 0.50' in acc['loaded language'] and acc['sentence bias'].startswith('BABE sentence macro-F1 0.80')
 
 
 def test_reframed_sentence_produces_a_shift():
     s = pd.concat([units(['Leaders met to discuss trade and gas exports.'], 'o'),
-                   units(['Two rival leaders clashed over trade as the tyrant threatened the West.'], 'n')], ignore_index=True)
+                   units(['Two rival leaders clashed over trade as the tyrant threatened the West.'], 'n')],
+                  ignore_index=True)
     fr = F.frame_rows(s, embed(s.text.tolist()))
     empty_src = pd.DataFrame(columns=F.SOURCING_COLUMNS); empty_lab = pd.DataFrame(columns=F.LABEL_COLUMNS)
     tone = F.tone_rows(s, pd.DataFrame(columns=['doc_id', 'sent_id', 'label', 'canonical']))
@@ -158,6 +163,8 @@ def test_a_principal_of_named_staff_is_an_official():
     assert not F.principal_of_staff('Vladimir Putin', 'aide to Xi | Putin said')
     tables = dict(documents=pd.DataFrame(dict(doc_id=['t'])),
                   quotes=pd.DataFrame(columns=['doc_id', 'sent_id', 'kind', 'speaker', 'speaker_role']),
-                  attributions=pd.DataFrame(dict(doc_id='t', sent_id=[0, 1], attributed_to=['Putin', 'Yuri Ushakov'],
-                                                 kind='person', role=[None, "Putin's foreign policy aide"])))
-    assert F.sourcing_rows(tables).set_index('source').kind.to_dict() == {'Putin': 'official', 'Yuri Ushakov': 'official'}
+                  attributions=pd.DataFrame(dict(doc_id='t', sent_id=[0, 1, 2],
+                                                 attributed_to=['Putin', 'Yuri Ushakov', 'He'],
+                                                 kind='person', role=[None, "Putin's foreign policy aide", None])))
+    kinds = F.sourcing_rows(tables).set_index('source').kind.to_dict()
+    assert kinds == {'Putin': 'official', 'Yuri Ushakov': 'official'}  # 'He': unresolved, no source
