@@ -50,15 +50,19 @@ def replicate(t: dict, n: int) -> dict:
 
 
 def one(n: int):
-    from newsstudy.framing import framing, lexicons, frame_vectors, vader
+    from newsstudy.framing import framing, lexicons, vader, language_rows
+    from newsstudy.frames import prototypes, load_frame_set
     t = replicate(base_tables(), n)
-    t0 = time.perf_counter(); lexicons(); frame_vectors(); vader(); load = time.perf_counter() - t0
+    t0 = time.perf_counter(); lexicons(); prototypes(load_frame_set('generic')); vader()
+    if language_rows: language_rows(['warm-up'])  # loads the language model
+    load = time.perf_counter() - t0
     t0 = time.perf_counter()
     res = framing(t, t['stories'], t['sentence_embeddings'])
     secs = time.perf_counter() - t0
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f'{n:>7,} docs  {len(t["sentences"]):>8,} sentences  {secs:7.1f} s  {n / secs:7.1f} docs/s  peak RSS {rss:5.0f} MB  '
-          f'(lexicons+model load {load:.1f} s)  {len(res["frames"]):,} frame rows  {len(res["loaded_terms"]):,} loaded terms  '
+          f'(lexicons+models load {load:.1f} s)  {len(res["frames"]):,} frame rows  {len(res["loaded_terms"]):,} loaded terms  '
+          f'{len(res["bias"]):,} bias rows  '
           f'{len(res["framing_shift"]):,} shift rows  target >= 50 docs/s: {"met" if n / secs >= 50 else "MISSED"}', flush=True)
 
 

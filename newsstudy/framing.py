@@ -10,27 +10,47 @@ import importlib.util, json, re, warnings
 from collections import Counter, defaultdict
 from functools import lru_cache
 from pathlib import Path
-import xml.etree.ElementTree as ET
 
 import numpy as np
 import pandas as pd
 import matplotlib.pyplot as plt
 import seaborn as sns
-from spacy.lang.en.stop_words import STOP_WORDS
 
 import newsstudy
 from .corpus import read_table, write_table, save_figure, count_words, parse_corpus, _atomic
+from .corpus import load_nlp, pos, subtree
 from .compare import embed, norm, resolve_references, template, md_text, md_code
+try: from newsstudy.language import language_rows  # the trained language model
+except ImportError: language_rows = None  # not installed: `list_language_rows` stands in (lexicon 'list')
+from spacy.lang.en.stop_words import STOP_WORDS
+from .frames import assign_frames, load_frame_set, FRAME_SETS
 from markupsafe import Markup
 
 # %% auto #0
-__all__ = ['FRAME_COLUMNS', 'LOADED_COLUMNS', 'LABEL_COLUMNS', 'SOURCING_COLUMNS', 'TONE_COLUMNS', 'SHIFT_COLUMNS', 'FRAMING_CSS',
-           'FRAMING_TEMPLATE', 'FRAMING_TABLES', 'lexicon_dir', 'package_file', 'cue_regex', 'load_frames',
-           'frame_vectors', 'frame_rows', 'frame_profile', 'sentence_vectors', 'lexicons', 'loaded_in', 'loaded_rows',
-           'loaded_density', 'describing_words', 'premodifier', 'labels_in', 'label_rows', 'sourcing_rows', 'vader',
-           'tone_rows', 'shift_pairs', 'shift_rows', 'frame_figure', 'density_figure', 'shift_figure', 'labels_figure',
-           'sourcing_figure', 'marked_parts', 'framing_columns', 'framing_html', 'framing', 'version_findings',
-           'shift_findings', 'framing_findings']
+__all__ = ['UNIT_COLUMNS', 'FRAME_COLUMNS', 'NO_FRAME', 'LOADED_COLUMNS', 'BIAS_COLUMNS', 'LABEL_COLUMNS', 'SOURCING_COLUMNS',
+           'TONE_COLUMNS', 'SHIFT_COLUMNS', 'MEASURE_CARDS', 'FRAMING_CSS', 'FRAMING_TEMPLATE', 'FRAMING_TABLES',
+           'framing_units', 'lexicon_dir', 'package_file', 'cue_regex', 'frame_rows', 'frame_profile',
+           'sentence_vectors', 'lexicons', 'explain', 'list_language_rows', 'language_tables', 'loaded_density',
+           'parse', 'is_label', 'labels_in', 'label_rows', 'source_roles', 'role_kind', 'principal_of_staff',
+           'split_names', 'sourcing_rows', 'vader', 'tone_rows', 'shift_pairs', 'shift_rows', 'frame_figure',
+           'density_figure', 'shift_figure', 'labels_figure', 'sourcing_figure', 'marked_parts', 'measure_accuracy',
+           'frame_set_of', 'framing_columns', 'framing_html', 'framing', 'version_findings', 'shift_findings',
+           'framing_findings']
+
+# %% ../nbs/02_framing.ipynb #c005b
+UNIT_COLUMNS = ['doc_id', 'sent_id', 'text', 'is_title']
+
+def framing_units(documents: pd.DataFrame, # corpus `documents` (doc_id, title)
+                  sentences: pd.DataFrame, # corpus `sentences` (doc_id, sent_id, text, is_heading)
+                 ) -> pd.DataFrame:
+    "The units every framing measure reads: each non-empty title (sent_id -1) and each body sentence, by document."
+    t = documents[documents.title.fillna('').str.strip().ne('')]
+    titles = pd.DataFrame(dict(doc_id=t.doc_id, sent_id=-1, text=t.title.str.strip(), is_title=True))
+    body = sentences[~sentences.is_heading].assign(is_title=False)[UNIT_COLUMNS]
+    order = {d: i for i, d in enumerate(documents.doc_id)}
+    out = pd.concat([titles, body], ignore_index=True).astype({'sent_id': int, 'is_title': bool})
+    return out.sort_values(['doc_id', 'sent_id'], key=lambda c: c.map(order) if c.name == 'doc_id' else c,
+                           kind='stable').reset_index(drop=True)
 
 # %% ../nbs/02_framing.ipynb #c007
 def lexicon_dir() -> Path:
@@ -48,41 +68,36 @@ def cue_regex(cues) -> re.Pattern:
     alts = sorted({re.escape(c.strip().lower()) for c in cues if c.strip()}, key=len, reverse=True)
     return re.compile(r"(?<![\w'’-])(?:" + '|'.join(alts) + r")(?:s|es|ed|d|ing)?(?![\w'’-])", re.I)
 
-@lru_cache(maxsize=1)
-def load_frames() -> pd.DataFrame:
-    "Frames with their scheme, codebook question, cues and cue pattern."
-    f = pd.read_csv(lexicon_dir()/'frames.csv')
-    f['cues'] = f.cues.str.split(';')
-    f['pattern'] = f.cues.map(cue_regex)
-    return f
-
 # %% ../nbs/02_framing.ipynb #c010
-FRAME_COLUMNS = ['doc_id', 'sent_id', 'frame', 'score', 'cues']
+FRAME_COLUMNS = ['doc_id', 'sent_id', 'frame', 'score', 'cues', 'rank', 'is_title']
+NO_FRAME = '(no frame)'
 
-@lru_cache(maxsize=1)
-def frame_vectors() -> np.ndarray:
-    "Embeddings of the frames' codebook questions."
-    return embed(load_frames().question.tolist())
+def frame_rows(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, text, is_title)
+               vectors: np.ndarray | None, # their L2-normalised MiniLM embeddings, one row each; None: computed
+               frame_set: str = 'generic', # a frame set name of `newsstudy.frames` or a CSV path
+               top: int = 2, # at most this many frames per unit
+              ) -> pd.DataFrame:
+    "The `frames` table: each unit's frames from `newsstudy.frames.assign_frames` (no row: no frame)."
+    if not len(units): return pd.DataFrame(columns=FRAME_COLUMNS)
+    a = assign_frames(units.text.tolist(), frame_set=frame_set, vectors=vectors, top=top)
+    u = units.reset_index(drop=True).iloc[a.i.to_numpy()] if len(a) else units.iloc[:0]
+    out = pd.DataFrame(dict(doc_id=u.doc_id.values, sent_id=u.sent_id.astype(int).values, frame=a.frame.values,
+                            score=a.score.astype(float).round(4).values, cues='', rank=a['rank'].astype(int).values,
+                            is_title=u.is_title.astype(bool).values))
+    return out[FRAME_COLUMNS]
 
-def frame_rows(sents: pd.DataFrame, vectors: np.ndarray | None, cosine=0.2, strong=0.45) -> pd.DataFrame:
-    "Frames of each body sentence (`vectors`: their embeddings, one row each, or None for cues only)."
-    f = load_frames()
-    cos = vectors @ frame_vectors().T if vectors is not None and len(sents) else np.full((len(sents), len(f)), np.nan)
-    rows = []
-    for i, (d, s, t) in enumerate(zip(sents.doc_id, sents.sent_id, sents.text)):
-        for k, (name, pat) in enumerate(zip(f.frame, f.pattern)):
-            hits = [m.group(0).lower() for m in pat.finditer(t)]
-            c = cos[i, k]
-            ok = (hits and (np.isnan(c) or c >= cosine)) or (not np.isnan(c) and c >= strong)
-            if ok: rows.append(dict(doc_id=d, sent_id=int(s), frame=name, score=round(0.5 * min(1, len(hits) / 2) + 0.5 * (0 if np.isnan(c) else float(c)), 4),
-                                    cues=';'.join(sorted(set(hits)))))
-    return pd.DataFrame(rows, columns=FRAME_COLUMNS)
-
-def frame_profile(frames: pd.DataFrame, sents: pd.DataFrame) -> pd.DataFrame:
-    "Share of each document's body sentences with each frame."
-    n = sents.groupby('doc_id').size()
-    share = frames.groupby(['doc_id', 'frame']).sent_id.nunique().unstack(fill_value=0).reindex(index=n.index, columns=load_frames().frame, fill_value=0)
-    out = share.div(n, axis=0).round(4).stack().rename('share').reset_index()
+def frame_profile(frames: pd.DataFrame, # `frame_rows`
+                  units: pd.DataFrame, # `framing_units` (only body sentences are counted)
+                  frame_names: list | None = None, # the frame set's frames, in order (default: those found)
+                 ) -> pd.DataFrame:
+    "Share of each document's body sentences with each frame, and with none (`NO_FRAME`)."
+    body, fr = units[~units.is_title], frames[~frames.is_title.astype(bool)]
+    n = body.groupby('doc_id', sort=False).size()
+    names = list(frame_names if frame_names is not None else dict.fromkeys(fr.frame))
+    share = fr.groupby(['doc_id', 'frame']).sent_id.nunique().unstack(fill_value=0)
+    share = share.reindex(index=n.index, columns=names, fill_value=0).div(n, axis=0)
+    share[NO_FRAME] = 1 - fr.groupby('doc_id').sent_id.nunique().reindex(n.index, fill_value=0) / n
+    out = share.round(4).stack().rename('share').reset_index().rename(columns={'level_1': 'frame'})
     return out[['doc_id', 'frame', 'share']]
 
 # %% ../nbs/02_framing.ipynb #c013
@@ -96,148 +111,236 @@ def sentence_vectors(sents: pd.DataFrame, emb: pd.DataFrame | None) -> np.ndarra
                      for d, s in zip(sents.doc_id, sents.sent_id)]).reshape(len(sents), -1)
 
 # %% ../nbs/02_framing.ipynb #c017
-LOADED_COLUMNS = ['doc_id', 'sent_id', 'term', 'category', 'lexicon', 'start', 'end']
-
 @lru_cache(maxsize=1)
 def lexicons() -> dict:
-    "The loaded-language lexicons: curated phrases, NRC anger/disgust words, Pattern subjective adjectives, MoralStrength vices, neutral words."
+    "The explanation lexicons: the curated list (with sources) and NRC's emotions of each word."
     cur = pd.read_csv(lexicon_dir()/'loaded_language.csv')
-    neutral = {w.strip().lower() for w in (lexicon_dir()/'neutral_events.txt').read_text().splitlines() if w.strip() and not w.startswith('#')}
     nrc = json.loads(package_file('nrclex', 'data', 'nrc_en.json').read_text())
-    nrc = {w: sorted(set(e) & {'anger', 'disgust'}) for w, e in nrc.items() if set(e) & {'anger', 'disgust'}}
-    pat = defaultdict(list)
-    for w in ET.parse(package_file('textblob', 'en', 'en-sentiment.xml')).getroot():
-        if w.get('form') and ' ' not in w.get('form'):
-            pat[w.get('form').lower()].append((float(w.get('polarity')), float(w.get('subjectivity'))))
-    pattern = {w: (np.mean([p for p, _ in v]), np.mean([s for _, s in v])) for w, v in pat.items()}
-    pattern = {w: ps for w, ps in pattern.items() if ps[1] >= 0.6 and abs(ps[0]) >= 0.4}
-    moral = {}
-    for f in sorted(package_file('moralstrength', 'annotations').glob('*.tsv')):
-        m = pd.read_csv(f, sep='\t')
-        for w, v in zip(m.iloc[:, 0], m.iloc[:, 1]):
-            if isinstance(w, str) and v <= 2: moral[w.lower()] = f'moral vice: {f.stem}'
-    phrases = [(t.lower(), c) for t, c in zip(cur.term, cur.category)]
-    return dict(curated=phrases, curated_re=cue_regex([p for p, _ in phrases]), nrc=nrc, pattern=pattern, moral=moral, neutral=neutral)
+    return dict(curated=cur, curated_re=cue_regex(cur.term), nrc={w.lower(): sorted(set(e)) for w, e in nrc.items()})
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+def explain(term: str, # a span's text
+           ) -> dict:
+    "Explanation columns of a term: `nrc_emotions` (';'-joined emotions of its words) and `in_list` (curated list)."
+    L = lexicons()
+    emo = sorted({e for w in re.findall(r"[a-z][a-z'’-]*", term.lower()) for e in L['nrc'].get(w.strip("'’"), [])})
+    return dict(nrc_emotions=';'.join(emo), in_list=bool(L['curated_re'].search(term)))
 
-def loaded_in(text: str) -> list[tuple]:
-    "Loaded terms of one sentence: [(term, category, lexicon, start, end)]."
-    L, out = lexicons(), []
-    cat = dict(L['curated'])
-    for m in L['curated_re'].finditer(text):
-        key = m.group(0).lower()
-        c = cat.get(key) or next((v for k, v in L['curated'] if key.startswith(k)), 'loaded')
-        out.append((m.group(0), c, 'curated', m.start(), m.end()))
-    taken = {i for *_, a, b in out for i in range(a, b)}
-    for k, m in enumerate(_WORD.finditer(text)):
-        w = m.group(0); lw = w.lower().strip("'’")
-        if m.start() in taken or lw in L['neutral'] or lw in STOP_WORDS or (k > 0 and w[0].isupper()): continue
-        found = [(f'emotion: {e}', 'NRC') for e in L['nrc'].get(lw, [])]
-        if lw in L['pattern']: found.append(('subjective ' + ('positive' if L['pattern'][lw][0] > 0 else 'negative'), 'Pattern'))
-        if lw in L['moral']: found.append((L['moral'][lw], 'MoralStrength'))
-        out += [(w, c, lex, m.start(), m.end()) for c, lex in found]
-    return sorted(out, key=lambda r: (r[3], r[2]))
+# %% ../nbs/02_framing.ipynb #c019n
+def list_language_rows(texts: list[str], # the units' texts
+                       batch_size: int = 32, # unused (the model's signature)
+                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "The word-list stand-in for `newsstudy.language.language_rows`: (spans, bias) with the same columns."
+    L, rows = lexicons(), []
+    cat = dict(zip(L['curated'].term.str.lower(), L['curated'].category))
+    for i, t in enumerate(texts):
+        for m in L['curated_re'].finditer(t):
+            c = next((v for k, v in cat.items() if m.group(0).lower().startswith(k)), 'loaded')
+            tech = 'name_calling' if c == 'name-calling' else 'loaded_language'
+            rows.append((i, m.start(), m.end(), m.group(0), tech))
+        rows += [(i, m.start(), m.end(), m.group(0), 'loaded_language') for m in re.finditer(r"\b[a-z][a-z'-]+\b", t)
+                 if m.group(0) not in STOP_WORDS and {'anger', 'disgust'} & set(L['nrc'].get(m.group(0), []))]
+    spans = pd.DataFrame(rows, columns=['i', 'start', 'end', 'term', 'technique']).assign(score=np.nan)
+    spans = spans.drop_duplicates(['i', 'start'])
+    hit = set(spans.i)
+    labels = ['biased' if i in hit else 'non-biased' for i in range(len(texts))]
+    return spans, pd.DataFrame(dict(i=range(len(texts)), label=labels, score=np.nan))
 
-def loaded_rows(sents: pd.DataFrame) -> pd.DataFrame:
-    "The `loaded_terms` table of body sentences."
-    rows = [dict(doc_id=d, sent_id=int(s), term=t, category=c, lexicon=lx, start=a, end=b)
-            for d, s, x in zip(sents.doc_id, sents.sent_id, sents.text) for t, c, lx, a, b in loaded_in(x)]
-    return pd.DataFrame(rows, columns=LOADED_COLUMNS)
+# %% ../nbs/02_framing.ipynb #c020a
+LOADED_COLUMNS = ['doc_id', 'sent_id', 'term', 'category', 'lexicon', 'start', 'end', 'technique', 'score',
+                  'nrc_emotions', 'in_list', 'is_title']
+BIAS_COLUMNS = ['doc_id', 'sent_id', 'is_title', 'label', 'score']
 
-def loaded_density(loaded: pd.DataFrame, sents: pd.DataFrame) -> pd.DataFrame:
-    "Loaded terms (distinct positions) per 1,000 words of each document's body sentences."
-    words = sents.assign(n=sents.text.map(count_words)).groupby('doc_id').n.sum()
-    terms = loaded.drop_duplicates(['doc_id', 'sent_id', 'start']).groupby('doc_id').size().reindex(words.index, fill_value=0)
-    return pd.DataFrame(dict(doc_id=words.index, words=words.values, terms=terms.values, per_1000=(1000 * terms / words).round(2).values))
+def language_tables(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, text, is_title)
+                    batch_size: int = 32, # texts per model batch
+                   ) -> dict:
+    "`loaded_terms` (one row per span position, lexicons as explanations) and `bias` from `language_rows`."
+    u = units.reset_index(drop=True)
+    rows = language_rows or list_language_rows
+    spans, bias = rows(u.text.tolist(), batch_size=batch_size) if len(u) else (
+        pd.DataFrame(columns=['i', 'start', 'end', 'term', 'technique', 'score']),
+        pd.DataFrame(columns=['i', 'label', 'score']))
+    spans = spans.sort_values('score', ascending=False).drop_duplicates(['i', 'start', 'end'])
+    spans = spans.sort_values(['i', 'start'])
+    s, b = u.iloc[spans.i.to_numpy()], u.iloc[bias.i.to_numpy()]
+    lt = pd.DataFrame(dict(doc_id=s.doc_id.values, sent_id=s.sent_id.values, term=spans.term.values,
+                           category=spans.technique.values, lexicon='model' if language_rows else 'list',
+                           start=spans.start.astype(int).values, end=spans.end.astype(int).values,
+                           technique=spans.technique.values,
+                           score=spans.score.astype(float).round(4).values, is_title=s.is_title.values))
+    lt = pd.concat([lt, pd.DataFrame([explain(t) for t in lt.term], columns=['nrc_emotions', 'in_list'])], axis=1)
+    bt = pd.DataFrame(dict(doc_id=b.doc_id.values, sent_id=b.sent_id.values, is_title=b.is_title.values,
+                           label=bias.label.values, score=bias.score.astype(float).round(4).values))
+    return dict(loaded_terms=lt[LOADED_COLUMNS].reset_index(drop=True), bias=bt[BIAS_COLUMNS])
+
+# %% ../nbs/02_framing.ipynb #c023a
+def loaded_density(loaded: pd.DataFrame, # `loaded_terms`
+                   units: pd.DataFrame, # `framing_units`
+                   bias: pd.DataFrame, # the `bias` table
+                  ) -> pd.DataFrame:
+    "Per document: loaded terms per 1,000 body words, the share of biased body sentences, and the title's."
+    body, lt, b = units[~units.is_title], loaded[~loaded.is_title.astype(bool)], bias[~bias.is_title.astype(bool)]
+    words = body.assign(n=body.text.map(count_words)).groupby('doc_id', sort=False).n.sum()
+    g = lambda s: s.reindex(words.index, fill_value=0)
+    terms, n = g(lt.groupby('doc_id').size()), g(body.groupby('doc_id').size())
+    biased = g(b[b.label == 'biased'].groupby('doc_id').size())
+    tb = bias[bias.is_title.astype(bool)].set_index('doc_id').label.eq('biased')
+    return pd.DataFrame(dict(doc_id=words.index, words=words.values, terms=terms.values,
+                             per_1000=(1000 * terms / words.clip(lower=1)).round(2).values, sentences=n.values,
+                             biased=biased.values, biased_share=(biased / n.clip(lower=1)).round(4).values,
+                             title_terms=g(loaded[loaded.is_title.astype(bool)].groupby('doc_id').size()).values,
+                             title_biased=tb.reindex(words.index).astype(object).values))
 
 # %% ../nbs/02_framing.ipynb #c025
-LABEL_COLUMNS = ['doc_id', 'actor', 'label', 'sent_id', 'kind']
-_SPEECH = {'said', 'says', 'say', 'told', 'added', 'according', 'reported', 'wrote', 'stated', 'declared', 'claimed', 'when', 'while'}
-_EPITHET = re.compile(r"^,\s+((?:the|a|an|also known as|known as|dubbed|nicknamed|once)\b[^,.;]{2,90}?)\s*(?:,|\.|;|$)", re.I)
-_BEFORE = re.compile(r"(?:^|[,;:]\s+)((?:[\w’'-]+\s+){0,6}[\w’'-]+),\s*$")
+LABEL_COLUMNS = ['doc_id', 'actor', 'label', 'sent_id', 'kind', 'is_title']
+_NAMING = {'known', 'dubbed', 'nicknamed', 'called', 'branded', 'labelled', 'labeled'}
+_NOT_LABEL = ('DATE', 'TIME', 'ORDINAL', 'CARDINAL', 'PERCENT', 'MONEY', 'QUANTITY')  # spaCy entities that are no label
 
-@lru_cache(maxsize=1)
-def describing_words() -> frozenset:
-    "Words that can describe a person: role nouns (`data/lexicons/role_nouns.txt`), Pattern's adjectives, curated labels."
-    roles = {w.strip().lower() for w in (lexicon_dir()/'role_nouns.txt').read_text().splitlines() if w.strip() and not w.startswith('#')}
-    adj = {w.get('form').lower() for w in ET.parse(package_file('textblob', 'en', 'en-sentiment.xml')).getroot() if w.get('form')}
-    adj = {a for a in adj if not a.endswith(('ing', 'ed'))}  # participles are mostly verbs before a name ("supporting Putin")
-    return frozenset(roles | adj | {t for t, _ in lexicons()['curated']})
+@lru_cache(maxsize=20_000)
+def parse(text: str):
+    "spaCy parse of one sentence (the corpus stage's pipeline), cached."
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        return load_nlp()(text)
 
-def premodifier(before: str) -> str | None:
-    "Up to four describing words right before a name: capitalised titles and nationalities, role nouns, adjectives, labels."
-    words = re.findall(r"[\w’'-]+|[^\w\s]", before)
-    got = []
-    for w in reversed(words[-4:]):
-        lw = w.lower()
-        ok = re.match(r'[^\W\d_]', w) and lw not in STOP_WORDS and lw not in _SPEECH and (w[0].isupper() or lw in describing_words())
-        if not ok: break
-        got.append(w)
-    return ' '.join(reversed(got)) or None
+def is_label(text: str, # a candidate label
+            ) -> bool:
+    "Whether `text` is a noun phrase headed by a noun (or a title), not a time expression or a number."
+    d = parse(text.strip(" ,;:'‘’\""))
+    if not len(d): return False
+    root = next((t for t in d if t.head.i == t.i), d[-1])
+    if root.ent_type_ in _NOT_LABEL or d[0].ent_type_ in _NOT_LABEL: return False  # a time or a number
+    last = d[-1].text
+    cut = (len(last) == 1 and last.isalpha()) or not any(c.isalnum() for c in last)  # a cut-off initial, a stray symbol
+    return not cut and (pos(root) == 'NOUN' or (pos(root) == 'PROPN' and not root.ent_type_))
 
-def labels_in(text: str, start: int, end: int) -> list[tuple[str, str]]:
-    "Labels of the name at text[start:end]: [(label, kind)]."
-    out = []
-    pre = premodifier(text[:start])
-    if pre: out.append((pre, 'premodifier'))
-    m = _EPITHET.match(text[end:])
-    if m: out.append((m.group(1).strip(" '‘’\""), 'apposition'))
-    b = _BEFORE.search(text[:start])
-    if b and not pre and len(b.group(1).split()) >= 2 and (b.group(1).split()[-1].lower() in describing_words() or re.search(r"[’']s\b", b.group(1))):
-        out.append((b.group(1), 'apposition'))
-    return out
+# %% ../nbs/02_framing.ipynb #c025a
+def _span_text(doc, toks) -> str:
+    "Text from the first to the last of `toks`, without edge punctuation."
+    i = sorted(t.i for t in toks)
+    return doc[i[0]:i[-1] + 1].text.strip(" ,;:'‘’\"")
 
-def label_rows(tables: dict) -> pd.DataFrame:
-    "The `actor_labels` table."
-    S = tables['sentences']
-    s = dict(zip(zip(S.doc_id, S.sent_id), S.text)); starts = dict(zip(zip(S.doc_id, S.sent_id), S.start))
-    rows = []
+def labels_in(text: str, # a sentence or a title
+              start: int, # the name's first character in `text`
+              end: int, # the character after the name
+             ) -> list[tuple[str, str]]:
+    "Labels of the name at text[start:end]: [(label, kind)] — premodifier, apposition or epithet."
+    d = parse(text)
+    name = [t for t in d if t.idx >= start and t.idx + len(t) <= end]
+    if not name: return []
+    ids = {t.i for t in name}
+    head = next((t for t in name if t.head.i not in ids or t.head.i == t.i), name[-1])
+    out, pre, k = [], [], name[0].i - 1
+    while k >= 0 and pos(d[k]) in ('NOUN', 'PROPN', 'ADJ') and d[k].head.i in ids | {t.i for t in pre} \
+            and d[k].ent_type_ not in ('PERSON', 'ORG', 'DATE', 'TIME', 'GPE', 'FAC', 'LOC'):
+        pre.insert(0, d[k]); k -= 1
+    if pre: out.append((_span_text(d, pre), 'premodifier'))
+    for c in (t for t in d if t.head.i == head.i and t.i != head.i):
+        if c.dep_ == 'appos' and c.i > head.i and pos(c) == 'NOUN':
+            out.append((_span_text(d, subtree(c)), 'apposition'))
+        elif c.dep_ == 'acl' and c.text.lower() in _NAMING:
+            out.append((_span_text(d, subtree(c)), 'epithet'))
+    if head.dep_ == 'appos' and head.head.i < name[0].i and pos(head.head) == 'NOUN':
+        out.append((_span_text(d, [t for t in subtree(head.head) if t.i < name[0].i]), 'apposition'))
+    return [(l, kind) for l, kind in out if kind == 'epithet' or is_label(l)]
+
+# %% ../nbs/02_framing.ipynb #c027a
+def label_rows(tables: dict, # corpus tables (documents, sentences, entities, quotes, attributions)
+               units: pd.DataFrame | None = None, # `framing_units` (default: made from `tables`)
+              ) -> pd.DataFrame:
+    "The `actor_labels` table: labels of the named people and organisations, in titles and body sentences."
+    S, rows = tables['sentences'], []
+    s = dict(zip(zip(S.doc_id, S.sent_id), zip(S.text, S.start)))
     e = tables['entities']
     e = e[e.label.isin(['person', 'org'])] if 'label' in e else e.iloc[:0]
     for r in e.itertuples():
-        key = (r.doc_id, r.sent_id)
-        if key not in s: continue
-        a, b = r.start - starts[key], r.end - starts[key]
-        text = s[key]
+        text, at = s.get((r.doc_id, r.sent_id), ('', 0))
+        a, b = r.start - at, r.end - at
         if not (0 <= a < b <= len(text)) or text[a:b] != r.text: continue
-        rows += [dict(doc_id=r.doc_id, actor=r.canonical, label=l, sent_id=int(r.sent_id), kind=k) for l, k in labels_in(text, a, b)]
-    for name, df, who, role in (('quotes', tables['quotes'], 'speaker', 'speaker_role'), ('attributions', tables['attributions'], 'attributed_to', 'role')):
+        rows += [dict(doc_id=r.doc_id, actor=r.canonical, label=l, sent_id=int(r.sent_id), kind=k, is_title=False)
+                 for l, k in labels_in(text, a, b)]
+    units = framing_units(tables['documents'], S) if units is None else units
+    for d, t in zip(*units[units.is_title][['doc_id', 'text']].values.T):
+        names = [x for x in parse(t).ents if x.label_ in ('PERSON', 'ORG')]
+        rows += [dict(doc_id=d, actor=x.text, label=l, sent_id=-1, kind=k, is_title=True)
+                 for x in names for l, k in labels_in(t, x.start_char, x.end_char)]
+    for df, who, role in ((tables['quotes'], 'speaker', 'speaker_role'),
+                          (tables['attributions'], 'attributed_to', 'role')):
         if role not in df: continue
-        for r in df.dropna(subset=[who, role]).itertuples():
-            rows.append(dict(doc_id=r.doc_id, actor=getattr(r, who), label=getattr(r, role), sent_id=int(r.sent_id), kind='role'))
+        rows += [dict(doc_id=r.doc_id, actor=getattr(r, who), label=getattr(r, role), sent_id=int(r.sent_id),
+                      kind='role', is_title=False)
+                 for r in df.dropna(subset=[who, role]).itertuples() if is_label(str(getattr(r, role)))]
     out = pd.DataFrame(rows, columns=LABEL_COLUMNS)
     return out.drop_duplicates(['doc_id', 'actor', 'label', 'sent_id']).reset_index(drop=True)
 
 # %% ../nbs/02_framing.ipynb #c031
 SOURCING_COLUMNS = ['doc_id', 'source', 'kind', 'n_quotes', 'n_attributions']
-_EXPERT = re.compile(r'\b(professor|director|author|analyst|lecturer|researcher|economist|expert|fellow|scholar)\b', re.I)
+
+@lru_cache(maxsize=1)
+def source_roles() -> dict:
+    "Role word -> source kind (`official`, `expert`), from `data/lexicons/source_roles.csv` (entries cite sources)."
+    r = pd.read_csv(lexicon_dir()/'source_roles.csv')
+    return dict(zip(r.word.str.lower(), r.kind))
+
+def role_kind(text: str, # roles and labels of one source, joined
+             ) -> str | None:
+    "`official` or `expert` when a role word names the source so (official first), else None."
+    kinds = {source_roles().get(w) for w in re.findall(r"[a-z]+", str(text).lower())}
+    return next((k for k in ('official', 'expert') if k in kinds), None)
+
+_STAFF = r"(?:['’]s)?\s+(?:[\w-]+\s+){0,3}(?:aide|aides|adviser|advisor|spokesman|spokeswoman|spokesperson)\b"
+
+def principal_of_staff(name: str, # a source
+                       labels: str, # every label and role of the document, joined
+                      ) -> bool:
+    "Whether the text names an aide, adviser or spokesperson of `name` (as in: Putin's foreign policy aide)."
+    last = str(name).split()[-1] if str(name).split() else ''
+    return bool(last) and re.search(rf"\b{re.escape(last)}{_STAFF}", labels, re.I) is not None
+
+def split_names(name: str, # a speaker as the corpus stage found it
+               ) -> list[str]:
+    "Coordinated speakers as one name each ('Xi and Putin' -> ['Xi', 'Putin'])."
+    parts = [p.strip() for p in re.split(r'\s*(?:,|\band\b|&)\s*', str(name)) if p.strip()]
+    return parts if len(parts) > 1 and all(p[:1].isupper() for p in parts) else [str(name)]
+
+# %% ../nbs/02_framing.ipynb #c031c
+_PRONOUNS = {'he', 'she', 'they', 'it', 'we', 'i', 'you', 'him', 'her', 'them'}
 
 def _merge_names(names) -> dict:
     "Each name -> the longest name of the list whose words include its words."
     names = sorted(set(names), key=lambda n: (-len(n.split()), n))
     return {n: next((m for m in names if set(norm(n).split()) <= set(norm(m).split())), n) for n in names}
 
-def sourcing_rows(tables: dict) -> pd.DataFrame:
-    "The `sourcing` table."
+def sourcing_rows(tables: dict, # corpus tables (documents, quotes, attributions)
+                  labels: pd.DataFrame | None = None, # `actor_labels` (how the text names each actor)
+                 ) -> pd.DataFrame:
+    "The `sourcing` table: one row per source of each document, its kind from how the text names it."
     q, a = tables['quotes'], tables['attributions']
     q = q[(q.kind == 'direct') & q.speaker.notna()] if len(q) else q
     a = a[a.attributed_to.notna()] if len(a) else a
-    rows, qg, ag = [], dict(list(q.groupby('doc_id'))), dict(list(a.groupby('doc_id')))
+    q = q.assign(speaker=q.speaker.map(split_names)).explode('speaker') if len(q) else q
+    a = a.assign(attributed_to=a.attributed_to.map(split_names)).explode('attributed_to') if len(a) else a
+    q, a = q[~q.speaker.str.lower().isin(_PRONOUNS)], a[~a.attributed_to.str.lower().isin(_PRONOUNS)]  # unresolved
+    lab = labels if labels is not None else pd.DataFrame(columns=LABEL_COLUMNS)
+    by_doc = lambda df: dict(list(df.groupby('doc_id')))
+    rows, qg, ag, lg = [], by_doc(q), by_doc(a), by_doc(lab)
+    everything = lab.groupby('doc_id').label.agg(' | '.join).to_dict()
     for d in tables['documents'].doc_id:
-        qd, ad = qg.get(d, q.iloc[:0]), ag.get(d, a.iloc[:0])
+        qd, ad, ld = qg.get(d, q.iloc[:0]), ag.get(d, a.iloc[:0]), lg.get(d, lab.iloc[:0])
         full = _merge_names(list(qd.speaker) + list(ad.attributed_to))
         kind, role = {}, defaultdict(str)
-        for r in ad.itertuples(): kind.setdefault(full[r.attributed_to], r.kind); role[full[r.attributed_to]] += ' ' + str(r.role)
-        for r in qd.itertuples(): role[full[r.speaker]] += ' ' + str(r.speaker_role)
-        nq = Counter(full[x] for x in qd.speaker); na = Counter(full[x] for x in ad.attributed_to)
+        for r in ad.itertuples():
+            kind.setdefault(full[r.attributed_to], r.kind); role[full[r.attributed_to]] += f' {r.role}'
+        for r in qd.itertuples(): role[full[r.speaker]] += f' {r.speaker_role}'
+        nq, na = Counter(full[x] for x in qd.speaker), Counter(full[x] for x in ad.attributed_to)
         for src in sorted(set(nq) | set(na)):
-            k = 'expert' if _EXPERT.search(role[src]) else kind.get(src, 'person')
+            named = ' '.join(ld.label[ld.actor.map(lambda x: bool(set(norm(x).split()) & set(norm(src).split())))])
+            staff = principal_of_staff(src, everything.get(d, '') + ' | ' + ' | '.join(role.values()))
+            k = role_kind(role[src] + ' ' + named) or ('official' if staff else kind.get(src, 'person'))
             rows.append(dict(doc_id=d, source=src, kind=k, n_quotes=nq[src], n_attributions=na[src]))
     return pd.DataFrame(rows, columns=SOURCING_COLUMNS)
 
 # %% ../nbs/02_framing.ipynb #c036
-TONE_COLUMNS = ['doc_id', 'level', 'sent_id', 'actor', 'tone', 'n_sentences']
+TONE_COLUMNS = ['doc_id', 'level', 'sent_id', 'actor', 'tone', 'n_sentences', 'is_title']
 
 @lru_cache(maxsize=1)
 def vader():
@@ -245,27 +348,33 @@ def vader():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     return SentimentIntensityAnalyzer()
 
-def tone_rows(sents: pd.DataFrame, entities: pd.DataFrame, top: int = 5) -> pd.DataFrame:
-    "The `tone` table: sentence, actor and document tone."
+def tone_rows(units: pd.DataFrame, # `framing_units` (titles get sentence rows only)
+              entities: pd.DataFrame, # corpus `entities` (actors' sentences)
+              top: int = 5, # actors per document
+             ) -> pd.DataFrame:
+    "The `tone` table: title and sentence tone, document tone (body) and actor tone."
     v = vader()
-    comp = [round(v.polarity_scores(t)['compound'], 4) for t in sents.text]
-    s = sents[['doc_id', 'sent_id']].assign(tone=comp)
-    rows = [dict(doc_id=d, level='sentence', sent_id=int(i), actor=None, tone=t, n_sentences=1) for d, i, t in zip(s.doc_id, s.sent_id, s.tone)]
-    rows += [dict(doc_id=d, level='document', sent_id=None, actor=None, tone=round(g.tone.mean(), 4), n_sentences=len(g)) for d, g in s.groupby('doc_id', sort=False)]
+    comp = [round(v.polarity_scores(t)['compound'], 4) for t in units.text]
+    s = units[['doc_id', 'sent_id', 'is_title']].assign(tone=comp)
+    rows = [dict(doc_id=d, level='sentence', sent_id=int(i), actor=None, tone=t, n_sentences=1, is_title=bool(h))
+            for d, i, h, t in zip(s.doc_id, s.sent_id, s.is_title, s.tone)]
+    s = s[~s.is_title.astype(bool)]
+    rows += [dict(doc_id=d, level='document', sent_id=None, actor=None, tone=round(g.tone.mean(), 4),
+                  n_sentences=len(g), is_title=False) for d, g in s.groupby('doc_id', sort=False)]
     e = entities[entities.label.isin(['person', 'org'])] if len(entities) and 'label' in entities else entities.iloc[:0]
-    at = dict(zip(zip(s.doc_id, s.sent_id), s.tone))
-    per_doc = s.groupby('doc_id').sent_id.agg(set).to_dict()
+    at, per_doc = dict(zip(zip(s.doc_id, s.sent_id), s.tone)), s.groupby('doc_id').sent_id.agg(set).to_dict()
     for d, g in e.groupby('doc_id', sort=False):
         for actor in g.canonical.value_counts().head(top).index:
             ids = sorted(set(g.sent_id[g.canonical == actor]) & per_doc.get(d, set()))
-            if ids: rows.append(dict(doc_id=d, level='actor', sent_id=None, actor=actor, tone=round(np.mean([at[(d, i)] for i in ids]), 4), n_sentences=len(ids)))
+            if ids: rows.append(dict(doc_id=d, level='actor', sent_id=None, actor=actor, is_title=False,
+                                     tone=round(np.mean([at[(d, i)] for i in ids]), 4), n_sentences=len(ids)))
     return pd.DataFrame(rows, columns=TONE_COLUMNS)
 
 # %% ../nbs/02_framing.ipynb #c041
 SHIFT_COLUMNS = ['doc_id', 'vs_doc', 'feature', 'item', 'delta', 'evidence']
 
 def shift_pairs(stories: pd.DataFrame, reference, order: list) -> list[tuple[str, str]]:
-    "(doc, vs_doc) pairs: each version against the reference of its story (a doc_id or a list, one per story), else against each earlier version."
+    "(doc, vs_doc) pairs: each version against its story's reference (a doc_id or a list), else each earlier version."
     refs = {reference} if isinstance(reference, str) else set(reference or ())
     pairs, rank = [], {d: i for i, d in enumerate(order)}
     for _, g in stories.groupby('story_id', sort=True):
@@ -280,7 +389,8 @@ def shift_rows(pairs, prof, labels, loaded, sourcing, tone, min_shift=0.05) -> p
     share = dict(zip(zip(prof.doc_id, prof.frame), prof.share))
     frames = list(dict.fromkeys(prof.frame))
     lab = {d: set(zip(g.actor, g.label)) for d, g in labels.groupby('doc_id')}
-    lt = {d: Counter(g.term.str.lower()) for d, g in loaded.drop_duplicates(['doc_id', 'sent_id', 'start']).groupby('doc_id')}
+    pos_ = loaded.drop_duplicates(['doc_id', 'sent_id', 'start'])
+    lt = {d: Counter(g.term.str.lower()) for d, g in pos_.groupby('doc_id')}
     src = {d: dict(zip(g.source, g.n_quotes + g.n_attributions)) for d, g in sourcing.groupby('doc_id')}
     dt = tone[tone.level == 'document']; doc_tone = dict(zip(dt.doc_id, dt.tone))
     out = []
@@ -288,28 +398,37 @@ def shift_rows(pairs, prof, labels, loaded, sourcing, tone, min_shift=0.05) -> p
         rows = []
         for f in frames:
             delta = share.get((d, f), 0) - share.get((v, f), 0)
-            if abs(delta) >= min_shift: rows.append(dict(feature='frame', item=f, delta=round(delta, 4), evidence=f'{share.get((v, f), 0):.0%} → {share.get((d, f), 0):.0%} of sentences'))
+            if abs(delta) >= min_shift:
+                ev = f'{share.get((v, f), 0):.0%} → {share.get((d, f), 0):.0%} of sentences'
+                rows.append(dict(feature='frame', item=f, delta=round(delta, 4), evidence=ev))
         mine, theirs = lab.get(d, set()), lab.get(v, set())
         known = {norm(l) for _, l in theirs}
         for a, l in sorted(mine - theirs):
-            if norm(l) not in known: rows.append(dict(feature='label', item=f'{a}: {l}', delta=1, evidence=f'{d} calls {a} "{l}"; {v} does not'))
+            if norm(l) not in known:
+                rows.append(dict(feature='label', item=f'{a}: {l}', delta=1,
+                                 evidence=f'{d} calls {a} "{l}"; {v} does not'))
         known = {norm(l) for _, l in mine}
         for a, l in sorted(theirs - mine):
-            if norm(l) not in known: rows.append(dict(feature='label', item=f'{a}: {l}', delta=-1, evidence=f'{v} calls {a} "{l}"; {d} does not'))
+            if norm(l) not in known:
+                rows.append(dict(feature='label', item=f'{a}: {l}', delta=-1,
+                                 evidence=f'{v} calls {a} "{l}"; {d} does not'))
         A, B = lt.get(d, Counter()), lt.get(v, Counter())
-        for t in sorted(set(A) ^ set(B)): rows.append(dict(feature='loaded', item=t, delta=A[t] - B[t], evidence=f'{A[t]} here, {B[t]} in {v}'))
+        for t in sorted(set(A) ^ set(B)):
+            rows.append(dict(feature='loaded', item=t, delta=A[t] - B[t], evidence=f'{A[t]} here, {B[t]} in {v}'))
         A, B = src.get(d, {}), src.get(v, {})
-        for s in sorted(set(A) ^ set(B)): rows.append(dict(feature='source', item=s, delta=int(A.get(s, 0) - B.get(s, 0)),
-                                                           evidence=f'{s}: {A.get(s, 0)} quotes/attributions here, {B.get(s, 0)} in {v}'))
+        for s in sorted(set(A) ^ set(B)):
+            rows.append(dict(feature='source', item=s, delta=int(A.get(s, 0) - B.get(s, 0)),
+                             evidence=f'{s}: {A.get(s, 0)} quotes/attributions here, {B.get(s, 0)} in {v}'))
         if d in doc_tone and v in doc_tone and abs(doc_tone[d] - doc_tone[v]) >= min_shift:
-            rows.append(dict(feature='tone', item='document', delta=round(doc_tone[d] - doc_tone[v], 4), evidence=f'{doc_tone[v]:+.2f} → {doc_tone[d]:+.2f}'))
+            rows.append(dict(feature='tone', item='document', delta=round(doc_tone[d] - doc_tone[v], 4),
+                             evidence=f'{doc_tone[v]:+.2f} → {doc_tone[d]:+.2f}'))
         out += [dict(doc_id=d, vs_doc=v, **r) for r in rows]
     return pd.DataFrame(out, columns=SHIFT_COLUMNS)
 
 # %% ../nbs/02_framing.ipynb #c046
 def frame_figure(prof: pd.DataFrame):
     "Heatmap: share of each document's sentences with each frame."
-    m = prof.pivot(index='doc_id', columns='frame', values='share').reindex(columns=load_frames().frame)
+    m = prof.pivot(index='doc_id', columns='frame', values='share').reindex(columns=list(dict.fromkeys(prof.frame)))
     m = m.loc[:, m.max() > 0] if (m.max() > 0).any() else m
     fig, ax = plt.subplots(figsize=(1.5 + 0.55 * m.shape[1], 1.2 + 0.45 * max(1, len(m))))
     sns.heatmap(m, annot=True, fmt='.0%', cmap='Purples', cbar=False, ax=ax, annot_kws=dict(fontsize=7))
@@ -326,10 +445,12 @@ def density_figure(dens: pd.DataFrame):
 
 def shift_figure(shift: pd.DataFrame, max_rows: int = 40):
     "Diverging bars: frame shares gained and lost against the compared version."
-    s = shift[shift.feature == 'frame'].assign(label=lambda d: d.doc_id + ' vs ' + d.vs_doc + ': ' + d.item).head(max_rows)
+    s = shift[shift.feature == 'frame'].head(max_rows)
+    s = s.assign(label=s.doc_id + ' vs ' + s.vs_doc + ': ' + s.item)
     fig, ax = plt.subplots(figsize=(8, 0.8 + 0.3 * max(1, len(s))))
     if s.empty: ax.text(0.5, 0.5, 'no frame shift', ha='center', transform=ax.transAxes); ax.axis('off'); return fig
-    ax.barh(s.label, s.delta, color=[sns.color_palette('deep')[2] if v > 0 else sns.color_palette('deep')[3] for v in s.delta])
+    pal = sns.color_palette('deep')
+    ax.barh(s.label, s.delta, color=[pal[2] if v > 0 else pal[3] for v in s.delta])
     ax.axvline(0, color='k', lw=0.8); ax.invert_yaxis(); ax.tick_params(axis='y', labelsize=7)
     ax.set(xlabel='change of the share of sentences with the frame', title='Frame shift'); sns.despine(fig)
     return fig
@@ -338,7 +459,8 @@ def labels_figure(labels: pd.DataFrame, top: int = 8):
     "Table figure: how the most labelled actors are labelled by each document."
     l = labels[labels.kind != 'role']
     actors = l.actor.value_counts().head(top).index
-    t = l[l.actor.isin(actors)].groupby(['actor', 'doc_id']).label.agg(lambda x: '; '.join(sorted(set(x)))[:60]).unstack(fill_value='')
+    t = l[l.actor.isin(actors)].groupby(['actor', 'doc_id']).label.agg(lambda x: '; '.join(sorted(set(x)))[:60])
+    t = t.unstack(fill_value='')
     fig, ax = plt.subplots(figsize=(3 + 3.2 * max(1, t.shape[1]), 0.8 + 0.5 * max(1, len(t))))
     ax.axis('off'); ax.set_title('How each version labels the actors')
     if len(t):
@@ -350,7 +472,8 @@ def sourcing_figure(sourcing: pd.DataFrame):
     "Stacked bars: sources per document, by kind."
     c = sourcing.pivot_table(index='doc_id', columns='kind', values='source', aggfunc='count', fill_value=0)
     fig, ax = plt.subplots(figsize=(7, 0.8 + 0.45 * max(1, len(c))))
-    if c.empty: ax.text(0.5, 0.5, 'no quoted or cited sources', ha='center', transform=ax.transAxes); ax.axis('off'); return fig
+    if c.empty:
+        ax.text(0.5, 0.5, 'no quoted or cited sources', ha='center', transform=ax.transAxes); ax.axis('off'); return fig
     c.plot.barh(stacked=True, ax=ax, color=sns.color_palette('deep', c.shape[1]))
     ax.invert_yaxis(); ax.set(xlabel='sources quoted or cited', ylabel='', title='Who is quoted or cited')
     ax.legend(fontsize=8, frameon=False, loc='lower right'); sns.despine(fig)
@@ -367,21 +490,71 @@ def marked_parts(text: str, # a sentence
         out += [(text[at:a], None, None), (text[a:b], cls, title)]; at = b
     return [p for p in out + [(text[at:], None, None)] if p[0]]
 
+# %% ../nbs/02_framing.ipynb #c058a
+MEASURE_CARDS = {  # measure: its model card's machine-readable scores, inside the package
+    'loaded language': ('models', 'language', 'scores.json'),
+    'sentence bias': ('models', 'language', 'scores.json'),
+    'frames': ('models', 'frames_gvfc.json'),
+}
+
+def _prf(d: dict) -> str:
+    "F1 (P / R) of a scores record."
+    return f"F1 {d['f1']:.2f} (P {d['p']:.2f} / R {d['r']:.2f})"
+
+def _language_accuracy(card: dict, measure: str) -> str:
+    "The held-out test scores of the language model for `measure` (`scores.json` of `newsstudy.language`)."
+    t, when = card.get('test', {}), f" (held-out test portion, model of {card.get('date', 'unknown date')})"
+    if measure == 'loaded language' and 'ptc_token' in t:
+        return f"PTC loaded language + name-calling, token {_prf(t['ptc_token'])}{when}"
+    if measure == 'sentence bias' and 'babe_sentence_macro_f1' in t:
+        words = f", biased words {_prf(t['babe_biased_words'])}" if 'babe_biased_words' in t else ''
+        return f"BABE sentence macro-F1 {t['babe_sentence_macro_f1']:.2f}{words}{when}"
+    return ''
+
+def _frame_accuracy(card: dict, frame_set: str | None) -> str:
+    "The held-out GVFC scores of `frame_set` (its head, else zero-shot) from the frames model file."
+    recs = [r for r in card.get('scores', []) if str(r.get('data', '')).startswith('held-out')]
+    r = next((r for o in ('head', 'zero-shot') for r in recs if r.get('option') == f'{frame_set} {o}'), None)
+    if r is None: return ''
+    return (f"GVFC headlines {r['data']} ({r['option']}, n={r['n']}): primary-frame accuracy {r['accuracy']:.2f}, "
+            f"macro-F1 {r['macro_f1']:.2f}, no frame {r['no_frame']:.0%}")
+
+def measure_accuracy(frame_set: str | None = 'generic', # the frame set in use (None or a CSV path: not validated)
+                     root: Path | None = None, # the package folder (default: newsstudy's)
+                    ) -> dict:
+    "Measure -> its validated accuracy as text, read from its model card's scores, or 'not validated'."
+    root, out = Path(root or Path(newsstudy.__file__).parent), {}
+    for m, parts in MEASURE_CARDS.items():
+        f = root.joinpath(*parts)
+        card = json.loads(f.read_text(encoding='utf-8')) if f.exists() else {}
+        got = (_frame_accuracy(card, frame_set) if m == 'frames' else _language_accuracy(card, m)) if card else ''
+        out[m] = got or 'not validated'
+    return out
+
+# %% ../nbs/02_framing.ipynb #c058d
+def frame_set_of(frames, # the frame names of a `frame_profile`
+                ) -> str | None:
+    "The shipped frame set (`FRAME_SETS`) whose frames these are, or None (a user's set)."
+    names = set(frames) - {NO_FRAME}
+    return next((n for n in FRAME_SETS if set(load_frame_set(n).frame) == names), None)
+
 # %% ../nbs/02_framing.ipynb #c047d
 FRAMING_CSS = """body{font:14px/1.45 system-ui,sans-serif;margin:1em}
 main{display:flex;gap:12px;overflow-x:auto;align-items:flex-start}
 section{flex:0 0 360px;border:1px solid #ddd;padding:6px}h2{font-size:1em;word-break:break-all}
-mark.loaded{background:#f8c4c4}mark.cue{background:#d9d2f0}
-.fr{font-size:.75em;color:#fff;background:#7a6bb0;border-radius:3px;padding:0 3px}"""
+mark.loaded{background:#f8c4c4}p.biased{border-left:3px solid #c44;padding-left:4px}p.title{font-weight:bold}
+.fr{font-size:.75em;color:#fff;background:#7a6bb0;border-radius:3px;padding:0 3px}.acc{color:#555;font-size:.9em}"""
 
 FRAMING_TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Framing — newsstudy</title>
 <style>{{ css }}</style></head>
-<body><h1>Framing: loaded language and frame cues</h1>
-<p><mark class="loaded">loaded term</mark> <mark class="cue">frame cue</mark>
-<span class="fr">frame of the sentence</span> (hover for details)</p>
+<body><h1>Framing: loaded language, biased sentences and frames</h1>
+<p><mark class="loaded">loaded term</mark> (hover: technique, source and probability, NRC emotions)
+<span class="fr">frame of the sentence</span>; a red bar marks a sentence the model labels biased;
+the title in bold.</p>
+<ul class="acc">{% for m, a in accuracy %}<li>{{ m }}: {{ a }}</li>{% endfor %}</ul>
 <main>
-{% for d in docs %}<section><h2>{{ d.doc_id }}</h2>
-{% for p in d.sents %}<p>
+{% for d in docs %}<section><h2>{{ d.doc_id }}</h2><p class="acc">{{ d.summary }}</p>
+{% for p in d.sents %}<p class="{{ p.cls }}">
 {%- for text, cls, title in p.parts %}{% if cls %}<mark class="{{ cls }}" title="{{ title }}">{{ text }}</mark>
 {%- else %}{{ text }}{% endif %}{% endfor %}
 {%- for f in p.frames %} <span class="fr">{{ f }}</span>{% endfor %}</p>
@@ -390,68 +563,89 @@ FRAMING_TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"
 """
 
 # %% ../nbs/02_framing.ipynb #c047e
-def framing_columns(sents: pd.DataFrame, # sentences (doc_id, sent_id, text)
+def framing_columns(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, text, is_title)
                     frames: pd.DataFrame, # `frame_rows` of them
-                    loaded: pd.DataFrame, # `loaded_rows` of them
+                    loaded: pd.DataFrame, # `loaded_terms` of them
+                    bias: pd.DataFrame, # `bias` of them
                     docs: list, # the documents to show, in order
                    ) -> list[dict]:
-    "Per document: its sentences as `marked_parts` (loaded terms and frame cues) and the frames of each."
-    fr = frames.groupby(['doc_id', 'sent_id']).frame.agg(list).to_dict() if len(frames) else {}
+    "Per document: its title and sentences as `marked_parts` (loaded terms), their frames and bias, a summary line."
+    key = lambda df: list(zip(df.doc_id, df.sent_id.astype(int)))
+    fr = frames.sort_values('rank').groupby(['doc_id', 'sent_id']).frame.agg(list).to_dict() if len(frames) else {}
+    biased = {k for k, l in zip(key(bias), bias.label) if l == 'biased'}
     lt = defaultdict(list)
-    for r in loaded.itertuples():
-        lt[(r.doc_id, r.sent_id)].append((r.start, r.end, 'loaded', f'{r.category} ({r.lexicon})'))
-    pats = dict(zip(load_frames().frame, load_frames().pattern))
-    def sentence(d, s, t):
-        cues = [(m.start(), m.end(), 'cue', f'cue of the {f} frame')
-                for f in fr.get((d, s), []) for m in pats[f].finditer(t)]
-        return dict(parts=marked_parts(t, lt[(d, s)] + cues), frames=fr.get((d, s), []))
-    by_doc = {d: g for d, g in sents.groupby('doc_id', sort=False)}
-    rows = lambda d: zip(by_doc[d].sent_id, by_doc[d].text) if d in by_doc else []
-    return [dict(doc_id=d, sents=[sentence(d, s, t) for s, t in rows(d)]) for d in docs]
+    for k, r in zip(key(loaded), loaded.itertuples()):
+        why = f'{r.technique} ({r.lexicon}' + (f', p={r.score:.2f})' if pd.notna(r.score) else ')')
+        why += f'; NRC: {r.nrc_emotions}' if r.nrc_emotions else ''
+        lt[k].append((r.start, r.end, 'loaded', why))
+    def sentence(d, s, t, title):
+        cls = ' '.join(c for c, ok in (('title', title), ('biased', (d, s) in biased)) if ok)
+        return dict(parts=marked_parts(t, lt[(d, s)]), frames=fr.get((d, s), []), cls=cls)
+    by_doc = {d: g for d, g in units.groupby('doc_id', sort=False)}
+    def summary(g):
+        b = g[~g.is_title]
+        nb, nt = sum(k in biased for k in key(b)), sum(len(lt[k]) for k in key(b))
+        return f'{nb} of {len(b)} sentences biased; {nt} loaded terms'
+    sents = lambda g: [sentence(d, int(s), t, h) for d, s, t, h in zip(g.doc_id, g.sent_id, g.text, g.is_title)]
+    return [dict(doc_id=d, summary=summary(by_doc[d]) if d in by_doc else '',
+                 sents=sents(by_doc[d]) if d in by_doc else []) for d in docs]
 
 # %% ../nbs/02_framing.ipynb #c047f
-def framing_html(sents: pd.DataFrame, # sentences (doc_id, sent_id, text)
+def framing_html(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, text, is_title)
                  frames: pd.DataFrame, # `frame_rows` of them
-                 loaded: pd.DataFrame, # `loaded_rows` of them
+                 loaded: pd.DataFrame, # `loaded_terms` of them
+                 bias: pd.DataFrame, # `bias` of them
                  docs: list, # the documents to show, in order
+                 frame_set: str | None = 'generic', # the frame set in use (for its validated accuracy)
                 ) -> str:
-    "Self-contained report: every document with loaded terms and frame cues highlighted, by `FRAMING_TEMPLATE`."
-    return template(FRAMING_TEMPLATE).render(css=Markup(FRAMING_CSS), docs=framing_columns(sents, frames, loaded, docs))
+    "Self-contained report: every document with loaded terms, biased sentences and frames, by `FRAMING_TEMPLATE`."
+    acc = list(measure_accuracy(frame_set).items())
+    return template(FRAMING_TEMPLATE).render(css=Markup(FRAMING_CSS), accuracy=acc,
+                                             docs=framing_columns(units, frames, loaded, bias, docs))
 
 # %% ../nbs/02_framing.ipynb #c049
-FRAMING_TABLES = ['frames', 'frame_profile', 'loaded_terms', 'loaded_density', 'actor_labels', 'sourcing', 'tone', 'framing_shift']
+FRAMING_TABLES = ['frames', 'frame_profile', 'loaded_terms', 'loaded_density', 'bias', 'actor_labels', 'sourcing',
+                  'tone', 'framing_shift']
 
-def framing(tables: dict, stories: pd.DataFrame, embeddings: pd.DataFrame | None, reference: str = '',
-            cosine=0.2, strong=0.45, min_shift=0.05) -> dict:
-    "Every framing table of a corpus (corpus tables, the comparison's `stories` and `sentence_embeddings`)."
-    body = tables['sentences'][~tables['sentences'].is_heading]
-    ref = resolve_references(reference, tables['documents'])
-    out = dict(frames=frame_rows(body, sentence_vectors(body, embeddings), cosine, strong))
-    out['frame_profile'] = frame_profile(out['frames'], body)
-    out['loaded_terms'] = loaded_rows(body)
-    out['loaded_density'] = loaded_density(out['loaded_terms'], body)
-    out['actor_labels'] = label_rows(tables)
-    out['sourcing'] = sourcing_rows(tables)
-    out['tone'] = tone_rows(body, tables['entities'])
-    pairs = shift_pairs(stories, ref, list(tables['documents'].doc_id))
-    out['framing_shift'] = shift_rows(pairs, out['frame_profile'], out['actor_labels'], out['loaded_terms'], out['sourcing'], out['tone'], min_shift)
-    return out
+def framing(tables: dict, # corpus tables (documents, sentences, entities, quotes, attributions)
+            stories: pd.DataFrame, # the comparison's `stories`
+            embeddings: pd.DataFrame | None, # the comparison's `sentence_embeddings` (None: computed)
+            reference: str = '', # reference version(s) for shifts (see `resolve_references`)
+            frame_set: str = 'generic', # frame set name or CSV path (`newsstudy.frames`)
+            min_shift: float = 0.05, # smallest frame share or tone change reported
+           ) -> dict:
+    "Every framing table of a corpus, titles included (`framing_units`)."
+    units = framing_units(tables['documents'], tables['sentences'])
+    vec = sentence_vectors(units, embeddings) if embeddings is not None else None
+    out = dict(frames=frame_rows(units, vec, frame_set), **language_tables(units))
+    out['frame_profile'] = frame_profile(out['frames'], units, list(load_frame_set(frame_set).frame))
+    out['loaded_density'] = loaded_density(out['loaded_terms'], units, out['bias'])
+    out['actor_labels'] = label_rows(tables, units)
+    out['sourcing'] = sourcing_rows(tables, out['actor_labels'])
+    out['tone'] = tone_rows(units, tables['entities'])
+    pairs = shift_pairs(stories, resolve_references(reference, tables['documents']), list(tables['documents'].doc_id))
+    out['framing_shift'] = shift_rows(pairs, out['frame_profile'], out['actor_labels'], out['loaded_terms'],
+                                      out['sourcing'], out['tone'], min_shift)
+    return {n: out[n] for n in FRAMING_TABLES}
 
 # %% ../nbs/02_framing.ipynb #c059
 def version_findings(result: dict, # the framing tables
                     ) -> list[str]:
-    "One Markdown line per version: its two main frames, loaded terms, tone and sources (values escaped)."
-    top = result['frame_profile'].sort_values('share', ascending=False).groupby('doc_id').head(2)
+    "One Markdown line per version: its two main frames, loaded terms, biased sentences, tone and sources (escaped)."
+    p = result['frame_profile']
+    top = p[p.frame != NO_FRAME].sort_values('share', ascending=False, kind='stable').groupby('doc_id').head(2)
+    none = p[p.frame == NO_FRAME].set_index('doc_id').share
     dn, tone = result['loaded_density'].set_index('doc_id'), result['tone']
     doc_tone = tone[tone.level == 'document'].drop_duplicates('doc_id').set_index('doc_id').tone
     lines = []
     for d, g in top.groupby('doc_id', sort=False):
         src = result['sourcing'][result['sourcing'].doc_id == d]
-        frames = ' and '.join(f'{md_text(f)} ({s:.0%})' for f, s in zip(g.frame, g.share))
+        frames = ' and '.join(f'{md_text(f)} ({s:.0%})' for f, s in zip(g.frame, g.share) if s > 0) or 'no frame'
         kinds = ', '.join(f'{n} {md_text(k)}' for k, n in src.kind.value_counts().items())
         loaded = f'{dn.terms.get(d, 0)} loaded terms ({dn.per_1000.get(d, 0):.1f} per 1,000 words)'
-        lines.append(f'- {md_code(d)}: mostly {frames}; {loaded}; tone {doc_tone.get(d, float("nan")):+.2f}; '
-                     f'{len(src)} sources ({kinds}).')
+        biased = f'{dn.biased_share.get(d, float("nan")):.0%} of sentences biased' if 'biased_share' in dn else ''
+        lines.append(f'- {md_code(d)}: mostly {frames}, no frame in {none.get(d, float("nan")):.0%} of sentences; '
+                     f'{loaded}; {biased}; tone {doc_tone.get(d, float("nan")):+.2f}; {len(src)} sources ({kinds}).')
     return lines
 
 # %% ../nbs/02_framing.ipynb #c059a
@@ -470,5 +664,8 @@ def shift_findings(result: dict, # the framing tables
 # %% ../nbs/02_framing.ipynb #c059b
 def framing_findings(result: dict, # the framing tables
                     ) -> str:
-    "Markdown summary of the framing tables, every number computed from them (`version_findings`, `shift_findings`)."
-    return '\n'.join(version_findings(result) + shift_findings(result))
+    "Markdown summary: the measures' validated accuracy, then `version_findings` and `shift_findings`."
+    acc = measure_accuracy(frame_set_of(result['frame_profile'].frame.unique()))
+    acc = '; '.join(f'{md_text(m)}: {md_text(a)}' for m, a in acc.items())
+    return '\n'.join([f'- Validated accuracy of the measures (model cards): {acc}.'] + version_findings(result)
+                     + shift_findings(result))

@@ -133,8 +133,7 @@ LIMITS = {  # parameter: (lowest, highest) allowed value, None: unbounded; other
     'min_repeat_docs': (2, None),  # a line is repeated when at least two documents have it
     **dict.fromkeys(['event_threshold', 'min_score', 'min_semantic', 'near_verbatim',
                      'edited', 'partial_containment', 'margin', 'min_shift'], (0, 1)),  # thresholds, shares, scores
-    **dict.fromkeys(['frame_cosine', 'frame_strong'], (-1, 1)),  # cosines
-}
+}  # string parameters (e.g. frame_set, a frame set name or CSV path) are not limited here
 
 # %% ../nbs/90_run.ipynb #c067
 def parse_value(s: str):
