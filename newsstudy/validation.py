@@ -22,7 +22,8 @@ __all__ = ['COLUMNS', 'NRC_EMOTIONS', 'CONTAINMENT_FEATURES', 'LOADED_TECHNIQUES
            'package_data', 'nrc_words', 'subjectivity_words', 'list_flags', 'mean_subjectivity', 'split_rule',
            'heldout', 'containment_logistic', 'reuse_rows', 'ptc_articles', 'overlap_flags', 'token_counts',
            'model_outputs', 'model_missing', 'babe_sentences', 'word_set_counts', 'gvfc_headlines', 'frame_stats',
-           'models_dir', 'record_results', 'validated_scores', 'accuracy_phrase', 'measure_table']
+           'gvfc_rule', 'frame_codes', 'models_dir', 'record_results', 'validated_scores', 'accuracy_phrase',
+           'measure_table']
 
 # %% ../nbs/validation.ipynb #v007
 def bootstrap_ci(stat, # stat(idx) -> float: the metric computed on the units at positions `idx`
@@ -291,7 +292,23 @@ def frame_stats(y, # GVFC primary frame of each headline (1-9)
     p = np.asarray(pred)
     return {**label_stats(y, p, list(GVFC_FRAMES)), 'no-frame share': lambda idx: float((p[idx] == 0).mean())}
 
-# %% ../nbs/validation.ipynb #v086
+# %% ../nbs/validation.ipynb #v081
+def gvfc_rule():
+    "The held-out rule of the frames notebook (`newsstudy.frames.gvfc_split` on the headline id) for `heldout`, or None."
+    if importlib.util.find_spec('newsstudy.frames') is None: return None
+    split = importlib.import_module('newsstudy.frames').gvfc_split
+    return lambda key: 'test' if split([int(key.split(':', 1)[1])])[0] else 'train'
+
+def frame_codes(headlines: list[str], # headlines to frame
+                frame_set: str, # a shipped set of `newsstudy.frames`: generic, pfc, gvfc
+                vectors: np.ndarray, # their embeddings (`newsstudy.compare.embed`)
+               ) -> np.ndarray:
+    "GVFC code of each headline's primary frame by `newsstudy.frames` and its documented mapping (0: no frame, -1: none)."
+    F = importlib.import_module('newsstudy.frames')
+    fr = F.assign_frames(list(headlines), frame_set, vectors=vectors)
+    return F.gvfc_codes(fr, len(headlines), frame_set)
+
+# %% ../nbs/validation.ipynb #v090
 def models_dir() -> Path:
     "The package's data folder of models and recorded figures (`newsstudy/models`)."
     return Path(newsstudy.__file__).parent/'models'
@@ -313,7 +330,7 @@ def record_results(table: pd.DataFrame, # the results table (`COLUMNS`)
         if os.path.exists(tmp): os.unlink(tmp)
     return path
 
-# %% ../nbs/validation.ipynb #v087
+# %% ../nbs/validation.ipynb #v091
 def validated_scores(path=None, # a recorded JSON (default: the one shipped in the package)
                     ) -> pd.DataFrame:
     "The recorded validation results (`COLUMNS`); `attrs` holds the date, package version and settings of the run."
@@ -322,7 +339,7 @@ def validated_scores(path=None, # a recorded JSON (default: the one shipped in t
     df.attrs.update({k: v for k, v in doc.items() if k not in ('results', 'columns')})
     return df
 
-# %% ../nbs/validation.ipynb #v091
+# %% ../nbs/validation.ipynb #v095
 PRIMARY = {'loaded language': 'token F1', 'sentence bias': 'macro-F1', 'biased words': 'word F1', 'frames': 'accuracy',
            'reuse level': 'macro-F1', 'quote speakers': 'accuracy'}
 
@@ -338,7 +355,7 @@ def accuracy_phrase(measure: str, # one of `PRIMARY`
     x = hit.iloc[0]
     return f'{x.metric} {x.value:.2f} (95% CI {x.low:.2f}–{x.high:.2f}) on {x.corpus}'
 
-# %% ../nbs/validation.ipynb #v095
+# %% ../nbs/validation.ipynb #v099
 def measure_table(table: pd.DataFrame, # a results table
                   measure: str, # the measure to show
                  ) -> pd.DataFrame:
