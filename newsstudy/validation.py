@@ -21,7 +21,7 @@ __all__ = ['COLUMNS', 'NRC_EMOTIONS', 'CONTAINMENT_FEATURES', 'LOADED_TECHNIQUES
            'prf', 'macro_f1', 'metric_rows', 'count_stats', 'label_stats', 'not_available', 'word_spans', 'norm_word',
            'package_data', 'nrc_words', 'subjectivity_words', 'list_flags', 'mean_subjectivity', 'split_rule',
            'heldout', 'containment_logistic', 'reuse_rows', 'ptc_articles', 'overlap_flags', 'token_counts',
-           'model_outputs', 'model_missing', 'babe_sentences', 'word_set_counts', 'gvfc_headlines', 'frame_stats',
+           'model_outputs', 'language_missing', 'babe_sentences', 'word_set_counts', 'gvfc_headlines', 'frame_stats',
            'gvfc_rule', 'frame_codes', 'models_dir', 'record_results', 'validated_scores', 'accuracy_phrase',
            'measure_table']
 
@@ -247,12 +247,13 @@ def model_outputs(texts: list[str], # texts (articles, sentences)
     return flags, (bias.sort_values('i').label == 'biased').astype(int).to_numpy()
 
 # %% ../nbs/validation.ipynb #v066
-def model_missing(module: str = 'language', # the module of the model
-                 ) -> str:
-    "Why the model of `newsstudy.<module>` cannot be scored ('' when it can)."
-    if importlib.util.find_spec(f'newsstudy.{module}') is None: return f'newsstudy.{module} is not installed'
-    if split_rule(f'train_{module}') is None: return f'newsstudy.train_{module} (the held-out split rule) is not installed'
-    return ''
+def language_missing() -> str:
+    "Why the language model cannot be scored ('' when it can): its module, its split rule or its files are missing."
+    if importlib.util.find_spec('newsstudy.language') is None: return 'newsstudy.language is not installed'
+    if split_rule('train_language') is None: return 'newsstudy.train_language (the held-out split rule) is not installed'
+    L = importlib.import_module('newsstudy.language')
+    files = [Path(L.MODEL_DIR)/f for f in getattr(L, 'MODEL_FILES', ('config.json',))]
+    return '' if all(f.exists() for f in files) else 'the trained model files (newsstudy/models/language) are not shipped'
 
 # %% ../nbs/validation.ipynb #v070
 def babe_sentences(folder, # the BABE folder (sentences.csv)
