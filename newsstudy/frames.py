@@ -54,7 +54,7 @@ def load_frame_set(frame_set: str | Path = 'generic', # a shipped set's name (`F
     if f.frame.duplicated().any(): raise _bad(p, f'frame(s) named twice: {sorted(set(f.frame[f.frame.duplicated()]))}')
     return f
 
-# %% ../nbs/09_frames.ipynb #e3f142da
+# %% ../nbs/09_frames.ipynb #611ed1d7
 def frame_texts(frames: pd.DataFrame, # a frame set (`load_frame_set`)
                ) -> list[list[str]]:
     "Per frame, the texts its prototype is made of: its question, then each `;`-separated example."
@@ -63,7 +63,8 @@ def frame_texts(frames: pd.DataFrame, # a frame set (`load_frame_set`)
 @lru_cache(maxsize=8)
 def _prototypes(texts: tuple) -> np.ndarray:
     from newsstudy.compare import embed
-    P = np.array([embed(list(t)).mean(0) for t in texts])
+    E = [embed(list(t)) for t in texts]
+    P = np.array([e[0] + (e[1:].mean(0) if len(e) > 1 else e[0]) for e in E])  # question and examples, equal weights
     return P / np.linalg.norm(P, axis=1, keepdims=True)
 
 def prototypes(frames: pd.DataFrame, # a frame set (`load_frame_set`)
@@ -71,9 +72,9 @@ def prototypes(frames: pd.DataFrame, # a frame set (`load_frame_set`)
     "Unit-length mean embedding of each frame's question and examples: one row per frame (cached per content)."
     return _prototypes(tuple(map(tuple, frame_texts(frames))))
 
-# %% ../nbs/09_frames.ipynb #8ee46dac
+# %% ../nbs/09_frames.ipynb #c4d4dd9e
 CALIBRATION = MODELS/'frames_calibration.json'  # temperature and threshold of each shipped set (train_frames writes it)
-DEFAULT_CALIBRATION = dict(temperature=0.08, threshold=0.33)  # a user's set: about the shipped sets' calibrated values
+DEFAULT_CALIBRATION = dict(temperature=0.075, threshold=0.26)  # a user's set: the shipped sets' medians, rounded
 
 def calibration(frame_set: str | Path = 'generic', # a shipped set's name or a CSV file
                ) -> dict:
