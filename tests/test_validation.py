@@ -32,6 +32,16 @@ def test_recorded_json_schema_and_date():
             assert r['role'] in ('newsstudy', 'option', 'baseline'), r
 
 
+def test_page_recorded_with_the_json():
+    import nbformat
+    nb = nbformat.read(ROOT/'nbs'/'validation.ipynb', as_version=4)
+    outs = [o for c in nb.cells if c.cell_type == 'code' for o in c.outputs]
+    assert not [o for o in outs if o.output_type == 'error' or o.get('name') == 'stderr'], 'rerun it cleanly'
+    date = json.loads(RECORDED.read_text(encoding='utf-8'))['date']
+    assert any(f'recorded to newsstudy/models/validation.json on {date}' in o.get('text', '') for o in outs), \
+        'the page shows the outputs of the run that wrote the JSON'
+
+
 def test_shipped_with_the_package():
     toml = (ROOT/'pyproject.toml').read_text(encoding='utf-8')
     assert '"models/*.json"' in toml
