@@ -23,24 +23,27 @@ from .inputs import (TABLE_EXTS, WARC_EXTS, BOMS, InputError, table_records, war
 __all__ = ['ARTICLE_EXTS', 'JSON_FIELDS', 'MAX_NESTING', 'PROBLEM_COLUMNS', 'BOILERPLATE_PATTERNS', 'LIST_MARKER',
            'AP_ABBREVIATIONS', 'MIN_WRAPS', 'FILL', 'FILLED', 'MAX_WRAP_WIDTH', 'MIN_WRAP_WIDTH', 'MIN_WRAP_WORDS',
            'SENTENCE_OPENERS', 'FUNCTION_WORDS', 'PREFIXES', 'SUFFIXES', 'MAX_SENT_TOKENS', 'MODEL', 'SENTENCE_COLUMNS',
-           'SPEECH_VERBS', 'REPORTING_VERBS', 'TITLE_CUES', 'NAME_LABELS', 'QUOTE_COLUMNS', 'ENTITY_LABELS',
-           'ENTITY_COLUMNS', 'DENOMINATORS', 'NUMBER_WORDS', 'SCALES', 'FRACTIONS', 'ORDINALS', 'APPROX',
-           'NUMBER_COLUMNS', 'OUTLET_WORDS', 'OFFICIAL_WORDS', 'ANONYMOUS_WORDS', 'ATTRIBUTION_COLUMNS',
-           'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS', 'TABLES', 'MAX_CHUNK', 'MIN_LANG_CONFIDENCE', 'article_ext',
-           'printable', 'entry_status', 'folder_status', 'scan_corpus', 'corpus_files', 'sha256', 'ManifestError',
-           'read_manifest', 'manifest_missing', 'verify_manifest', 'BadInput', 'utf16_guess', 'legacy_decode', 'decode',
-           'repair', 'analysis_text', 'Record', 'parse_fields', 'get_path', 'iso_date', 'is_reference', 'json_record',
-           'flatten_text', 'html_record', 'read_bytes', 'load_json', 'json_items', 'jsonl_items', 'make_record',
-           'json_records', 'file_records', 'table_file_records', 'html_bytes_text', 'warc_file_records', 'read_file',
-           'NoDocuments', 'read_one', 'unique_ids', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard',
-           'repeated_lines', 'is_heading_line', 'is_title_line', 'is_abbreviation', 'ends_sentence', 'wrap_breaks',
-           'Layout', 'layout', 'title_span', 'zipf', 'glue_split', 'corpus_vocabulary', 'GlueTokenizer', 'matmul_ops',
-           'pos', 'load_nlp', 'children', 'lefts', 'subtree', 'sentence_spans', 'non_content', 'sentence_rows',
-           'quote_spans', 'actor', 'quote_rows', 'entity_rows', 'canonical_names', 'slash_number', 'split_approx',
-           'number_value', 'date_iso', 'number_rows', 'source_kind', 'attribution_rows', 'count_words', 'chunk_spans',
-           'join_docs', 'parse_docs', 'document_row', 'doc_tables', 'language_of', 'corpus_outlets', 'parse_records',
-           'parse_corpus', 'write_table', 'read_table', 'save_figure', 'uncovered', 'check_coverage',
-           'composition_figure', 'extraction_figure']
+           'SPEECH_VERBS', 'REPORTING_VERBS', 'TITLE_CUES', 'NAME_LABELS', 'QUOTE_COLUMNS', 'QUOTE_VERBS',
+           'MEDIUM_WORDS', 'PERSON_PRONOUNS', 'PERSON_NOUNS', 'ENTITY_LABELS', 'ENTITY_COLUMNS', 'DENOMINATORS',
+           'NUMBER_WORDS', 'SCALES', 'FRACTIONS', 'ORDINALS', 'APPROX', 'NUMBER_COLUMNS', 'OUTLET_WORDS',
+           'OFFICIAL_WORDS', 'ANONYMOUS_WORDS', 'ATTRIBUTION_COLUMNS', 'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS',
+           'TABLES', 'MAX_CHUNK', 'MIN_LANG_CONFIDENCE', 'article_ext', 'printable', 'entry_status', 'folder_status',
+           'scan_corpus', 'corpus_files', 'sha256', 'ManifestError', 'read_manifest', 'manifest_missing',
+           'verify_manifest', 'BadInput', 'utf16_guess', 'legacy_decode', 'decode', 'repair', 'analysis_text', 'Record',
+           'parse_fields', 'get_path', 'iso_date', 'is_reference', 'json_record', 'flatten_text', 'html_record',
+           'read_bytes', 'load_json', 'json_items', 'jsonl_items', 'make_record', 'json_records', 'file_records',
+           'table_file_records', 'html_bytes_text', 'warc_file_records', 'read_file', 'NoDocuments', 'read_one',
+           'unique_ids', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines',
+           'is_heading_line', 'is_title_line', 'is_abbreviation', 'ends_sentence', 'wrap_breaks', 'Layout', 'layout',
+           'title_span', 'zipf', 'glue_split', 'corpus_vocabulary', 'GlueTokenizer', 'matmul_ops', 'pos', 'load_nlp',
+           'children', 'lefts', 'subtree', 'sentence_spans', 'non_content', 'sentence_rows', 'quote_spans', 'actor',
+           'is_medium', 'owner', 'gender', 'agrees', 'inverted_speaker', 'speaker_token', 'antecedent',
+           'resolve_speaker', 'quote_verb', 'quote_kind', 'quote_rows', 'same_speaker', 'speaker_predictions',
+           'speaker_accuracy', 'entity_rows', 'canonical_names', 'slash_number', 'split_approx', 'number_value',
+           'date_iso', 'number_rows', 'source_kind', 'attribution_rows', 'count_words', 'chunk_spans', 'join_docs',
+           'parse_docs', 'document_row', 'doc_tables', 'language_of', 'corpus_outlets', 'parse_records', 'parse_corpus',
+           'write_table', 'read_table', 'save_figure', 'uncovered', 'check_coverage', 'composition_figure',
+           'extraction_figure']
 
 # %% ../nbs/00_corpus.ipynb #c008
 ARTICLE_EXTS = ('.txt', '.html', '.htm', '.json', '.jsonl') + TABLE_EXTS + WARC_EXTS  # file endings read as articles
@@ -1095,16 +1098,23 @@ _REPORTING = _SPEECH | {f for k, v in REPORTING_VERBS.items() for f in [k] + v.s
 TITLE_CUES = {'book', 'novel', 'film', 'movie', 'report', 'documentary', 'song', 'album', 'titled', 'entitled', 'series', 'article',
               'paper', 'essay', 'show', 'play', 'poem', 'memoir', 'study', 'headline', 'column', 'podcast'}
 NAME_LABELS = ('PERSON', 'ORG', 'GPE', 'NORP', 'FAC', 'LOC')
-_QUOTE_RX = re.compile(r'“([^“”\n]{1,3000}?)”|"([^"\n]{1,3000}?)"|‘([^‘’\n]{1,300}?)’(?!\w)|(?<![\w\'’])\'([^\'\n]{1,300}?)\'(?![\w])')
-QUOTE_COLUMNS = ['doc_id', 'sent_id', 'quote', 'start', 'end', 'speaker', 'speaker_role', 'verb', 'kind']
+_QUOTE_RX = re.compile(r'“([^“”\n]{1,3000}?)”|"([^"\n]{1,3000}?)"|‘([^‘’\n]{1,300}?)’(?!\w)'
+                       r'|(?<![\w\'’])\'([^\'\n]{1,300}?)\'(?![\w])'
+                       r'|"([^"“”\n]{1,3000}?)”|“([^"“”\n]{1,3000}?)"')  # the last two: mixed straight and curly marks
+_OPEN_RX = re.compile(r'(?m)(?:^|(?<=[\s:(—–-]))([“"])(?=\S)([^"“”\n]{20,3000})$')  # a quote left open to the line's end
+QUOTE_COLUMNS = ['doc_id', 'sent_id', 'quote', 'start', 'end', 'speaker', 'speaker_role', 'verb', 'kind', 'speaker_from']
 
 def quote_spans(t: str) -> list[tuple[int, int, str]]:
-    "(start, end, inner text) of each quoted passage in `t`, marks included in the span."
+    "(start, end, inner text) of each quoted passage in `t`, marks included; a quote left open runs to its paragraph's end."
     out = []
     for m in _QUOTE_RX.finditer(t):
         inner = next(g for g in m.groups() if g is not None)
         if inner.strip() and re.search(r'[A-Za-z]', inner): out.append((m.start(), m.end(), inner.strip()))
-    return out
+    taken = np.zeros(len(t) + 1, bool)
+    for a, b, _ in out: taken[a:b] = True
+    for m in _OPEN_RX.finditer(t):  # a paragraph that opens a quote and does not close it: the quote goes on
+        if not taken[m.start(1):m.end()].any(): out.append((m.start(1), m.end(), m.group(2).strip()))
+    return sorted(out)
 
 def _ent_index(doc) -> dict:
     return {i: e for e in doc.ents for i in range(e.start, e.end)}
@@ -1141,54 +1151,261 @@ def _actor1(tok, ents: dict) -> tuple[str | None, str | None]:
     words = sorted(phrase, key=lambda t: t.i)
     return (tok.doc[words[0].i:words[-1].i + 1].text if words else tok.text), None
 
-def _subject(verb):
-    return next((c for c in children(verb) if c.dep_ == 'nsubj'), None)
 
-def _last_person(doc, before: int) -> str | None:
-    "The last person named before offset `before` (the people of a document are listed once, then found by bisection)."
-    if (people := doc.user_data.get('newsstudy_people')) is None:
-        ps = [e for e in doc.ents if e.label_ == 'PERSON']
-        people = doc.user_data['newsstudy_people'] = ([e.end_char for e in ps], [_clean_name(e.text) for e in ps])
-    k = bisect_right(people[0], before)
-    return people[1][k - 1] if k else None
+# %% ../nbs/00_corpus.ipynb #q002
+def _forms(lemma: str) -> set:
+    "Regular forms of a verb: `urge` -> urge, urges, urged, urging."
+    stem = lemma[:-1] if lemma.endswith('e') else lemma
+    ied = lemma.endswith('y') and lemma[-2] not in 'aeiou'
+    ed = lemma + 'd' if lemma.endswith('e') else lemma[:-1] + 'ied' if ied else lemma + 'ed'
+    s = lemma + 'es' if lemma.endswith(('s', 'sh', 'ch', 'x')) else lemma[:-1] + 'ies' if ied else lemma + 's'
+    return {lemma, s, ed, stem + 'ing'}
+
+QUOTE_VERBS = '''exclaim proclaim lament scold respond recall quip complain testify concede deplore decry counter vow plead
+    demand recount reiterate emphasize emphasise stress observe mutter shout joke fret urge post appeal admit acknowledge
+    report charge accuse allege caution assert contend maintain predict suggest boast chide blast slam criticize criticise
+    mock muse opine wonder whisper yell scream laugh sigh echo agree object protest question answer confirm deny reveal
+    describe recommend instruct inform advise retort rail'''.split()  # verbs that introduce words, besides `SPEECH_VERBS`
+_QUOTE_VERBS = _SPEECH | {f for v in QUOTE_VERBS for f in _forms(v)} | {'cried', 'cries', 'spoke', 'speaks'}
+
+# %% ../nbs/00_corpus.ipynb #q005
+MEDIUM_WORDS = set('''statement statements letter letters report reports tweet tweets post posts cable cables memo memos
+    memorandum email emails e-mail message messages document documents paper papers plan suit lawsuit complaint filing
+    release interview video op-ed article column editorial blog website site page account twitter facebook instagram
+    youtube tiktok telegram book study survey poll transcript note notes motion resolution order ruling text texts speech
+    remarks testimony footage broadcast show program programme episode podcast newsletter'''.split())  # carriers of words
+
+def is_medium(tok, # a subject token
+              ents: dict, # token index -> entity (`_ent_index`)
+             ) -> bool:
+    "Is `tok` a thing that carries words (a statement, the letter, Twitter) rather than who said them?"
+    if (e := ents.get(tok.i)) is not None: return _clean_name(e.text).lower() in MEDIUM_WORDS  # `Twitter`, not `the Post`
+    return tok.lower_ in MEDIUM_WORDS
+
+def owner(tok):
+    "Who a medium belongs to: `his statement` -> his, `a statement from the ministry` -> ministry; else None."
+    if (p := next((c for c in children(tok) if c.dep_ == 'poss'), None)) is not None: return p
+    for c in children(tok):
+        if c.dep_ == 'prep' and c.lower_ in ('from', 'by', 'of'):
+            o = next((x for x in children(c) if x.dep_ == 'pobj'), None)
+            if o is not None and o.lower_ not in MEDIUM_WORDS: return o
+    return None
+
+# %% ../nbs/00_corpus.ipynb #q008
+PERSON_PRONOUNS = dict(he='m', she='f', him='m', her='f')
+_GENDER_WORDS = dict(m=set('''mr mr. his him man spokesman congressman chairman father fr fr. bishop archbishop cardinal
+    pope king prince sir brother son husband boy priest monsignor'''.split()),
+    f=set('''mrs mrs. ms ms. miss her woman spokeswoman congresswoman chairwoman mother sister queen princess lady daughter
+    wife girl nun madam'''.split()))  # titles and role nouns that say a person's gender
+
+def gender(words) -> str | None:
+    "'m', 'f' or None from the titles and role nouns among `words` (`Mr`, `spokeswoman`, `Bishop`); None when they do not say."
+    ws = {w.lower() for w in words}
+    m, f = bool(ws & _GENDER_WORDS['m']), bool(ws & _GENDER_WORDS['f'])
+    return 'm' if m and not f else 'f' if f and not m else None
+
+def agrees(pron: str, # he or she
+           name: str | None, role: str | None, # a candidate speaker and how the text describes them
+           genders: dict, # name -> 'm'/'f' learned in this document (from pronouns resolved before)
+          ) -> bool:
+    "Can pronoun `pron` refer to the speaker `name` (`role`)? Yes unless a known gender disagrees."
+    g = genders.get(name) or gender(re.findall(r"[\w.]+", f'{name or ""} {role or ""}'))
+    return g is None or g == PERSON_PRONOUNS.get(pron.lower())
+
+# %% ../nbs/00_corpus.ipynb #q011
+def _subj(verb):
+    "The active subject of `verb`, also when the parser hangs it on an auxiliary (`X has appealed`)."
+    heads = [verb] + [a for a in children(verb) if a.dep_ == 'aux']
+    return next((c for k in heads for c in children(k) if c.dep_ == 'nsubj'), None)
+
+def inverted_speaker(verb):
+    "The speaker of a speech verb put first (`Added Gibbs:`, `Said the minister,`): the last noun before `:` or `,`."
+    doc = verb.doc
+    if verb.i and not (doc[verb.i - 1].is_space or doc[verb.i - 1].text in ('"', '“', '”', '.', ',', ';')): return None
+    nouns = []
+    for t in doc[verb.i + 1:verb.i + 8]:
+        if t.text in (':', ','): return nouns[-1] if nouns else None
+        if pos(t) in ('PROPN', 'NOUN'): nouns.append(t)
+        elif pos(t) not in ('DET', 'ADJ') and t.text != '.': return None
+    return None
+
+def speaker_token(verb, # a speech verb
+                  inside, # boolean array: is a character offset inside a quote?
+                 ) -> tuple:
+    "(token, how) of who speaks with `verb`: its subject, an inverted subject, or the subject of the verb it hangs on."
+    if (s := _subj(verb)) is not None and not inside[s.idx]: return s, 'subject'
+    if (s := inverted_speaker(verb)) is not None: return s, 'inverted'
+    after = [c for c in children(verb) if c.i > verb.i and not inside[c.idx] and pos(c) in ('PROPN', 'NOUN')
+             and c.dep_ in ('dobj', 'npadvmod', 'attr', 'dep', 'oprd', 'appos', 'nsubj')]
+    if after and after[0].i - verb.i <= 3 and not any(t.dep_ == 'prep' for t in verb.doc[verb.i + 1:after[0].i]):
+        return after[0], 'inverted'  # `..., said the minister`
+    head = verb
+    for _ in range(3):  # `released a statement saying:`, `it said, adding:`, `laughed and said`
+        if head.dep_ not in ('advcl', 'xcomp', 'acl', 'conj', 'dobj', 'pcomp', 'pobj', 'prep') or head.head is head: break
+        head = head.head
+        if (s := _subj(head)) is not None and not inside[s.idx]: return s, 'subject'
+    return None, None
+
+# %% ../nbs/00_corpus.ipynb #q014
+PERSON_NOUNS = set('''spokesman spokeswoman spokesperson official aide adviser advisor lawyer attorney source minister president
+    senator governor secretary director chairman chairwoman chair leader member analyst expert professor researcher scientist
+    man woman officer agent staffer resident witness author writer editor bishop priest cardinal pope archbishop founder
+    executive ceo manager representative ambassador envoy judge prosecutor candidate activist economist commissioner'''.split())
+
+def _sent_subject(doc, sent: dict, inside):
+    "The subject of the main verb of a sentence, outside quotes, or None."
+    span = doc.char_span(sent['start'], sent['end'], alignment_mode='expand') or []
+    return next((t for t in span if t.dep_ in ('nsubj', 'nsubjpass') and not inside[t.idx]
+                 and (t.head.dep_ == 'ROOT' or t.head.head.dep_ == 'ROOT')), None)
+
+def _is_person(tok, ents: dict) -> bool:
+    "Is the subject `tok` a person: a PERSON name, a person noun (`spokesman`), or a noun with a PERSON apposition?"
+    e = ents.get(tok.i)
+    return (e is not None and e.label_ == 'PERSON') or tok.lower_ in PERSON_NOUNS or \
+        any(c.dep_ == 'appos' and c.i in ents and ents[c.i].label_ == 'PERSON' for c in children(tok))
+
+def _person_name(tok, ents: dict) -> tuple:
+    "(name, role) of a person subject: a person named in its phrase (`one resident, Gladys Pena,`) when it is no name itself."
+    if (e := ents.get(tok.i)) is None or e.label_ != 'PERSON':
+        later = [t for t in subtree(tok) if t.i > tok.i and t.i in ents and ents[t.i].label_ == 'PERSON']
+        if later: return _clean_name(ents[later[0].i].text), tok.doc[min(t.i for t in subtree(tok)):tok.i + 1].text
+    return actor(tok, ents)
+
+def antecedent(pron, # the pronoun subject token (he, she)
+               prev: dict | None, # the last direct quote's row
+               doc, sents: list[dict], sid: int, # the parsed document, its sentences, the quote's sentence
+               inside, ents: dict, # is an offset inside a quote; token index -> entity
+               genders: dict, # name -> 'm'/'f' learned in this document
+              ) -> tuple | None:
+    "(name, role) a he/she speaker refers to: the first that agrees of the last person subject, the last quote's speaker "
+    "and earlier person subjects (four sentences back); None when none agrees."
+    subjects = [s for k in range(sid - 1, max(-1, sid - 5), -1) if (s := _sent_subject(doc, sents[k], inside)) is not None]
+    cands = [_person_name(s, ents) for s in subjects if pos(s) != 'PRON' and _is_person(s, ents)]
+    if prev is not None and prev['speaker'] and prev['speaker_role'] != 'unresolved' and sid - prev['sent_id'] <= 4:
+        cands.insert(min(1, len(cands)), (prev['speaker'], prev['speaker_role']))
+    return next((c for c in cands if agrees(pron.text, c[0], c[1], genders)), None)
+
+# %% ../nbs/00_corpus.ipynb #q016
+def resolve_speaker(tok, # the speaker token (`speaker_token`)
+                    ents: dict, # token index -> entity
+                    ctx: dict, # prev (last direct row), doc, sents, sid, inside, genders (see `antecedent`)
+                   ) -> tuple:
+    "(speaker, role, how) for a speaker token: names as they are; pronouns and media resolved or marked `unresolved`."
+    low, prev = tok.lower_, ctx['prev']
+    if low in ('he', 'she'):
+        if a := antecedent(tok, prev, ctx['doc'], ctx['sents'], ctx['sid'], ctx['inside'], ents, ctx['genders']):
+            ctx['genders'].setdefault(a[0], PERSON_PRONOUNS[low])
+            return a[0], a[1], 'pronoun'
+        return tok.text, 'unresolved', 'unresolved'
+    if low in ('it', 'they', 'this', 'which', 'that', 'who'):  # an organisation quoted just before, else unresolved
+        if low in ('it', 'they') and prev is not None and prev['speaker'] and prev['speaker_role'] != 'unresolved' \
+                and ctx['sid'] - prev['sent_id'] <= 2 and prev['_org']:
+            return prev['speaker'], prev['speaker_role'], 'pronoun'
+        return tok.text, 'unresolved', 'unresolved'
+    if is_medium(tok, ents):
+        if (o := owner(tok)) is not None: return resolve_speaker(o, ents, ctx)
+        return None, 'unresolved', 'unresolved'
+    return *actor(tok, ents), 'subject'
+
+# %% ../nbs/00_corpus.ipynb #q018
+def _verbs_in(doc, lo: int, hi: int, inside) -> list:
+    "Speech verbs between offsets `lo` and `hi`, outside quotes and not passive, that have someone speaking."
+    span = doc.char_span(lo, hi, alignment_mode='expand') or []
+    return [v for v in span if v.lower_ in _QUOTE_VERBS and (pos(v) in ('VERB', 'AUX') or inverted_speaker(v))
+            and not inside[v.idx] and not any(c.dep_ in ('auxpass', 'nsubjpass') for c in children(v))
+            and (s := speaker_token(v, inside)[0]) is not None and s.lower_ not in ('that', 'which', 'what')]
+
+def quote_verb(doc, a: int, b: int, # the parsed document; the quote's offsets
+               sents: list[dict], sid: int, inside) -> tuple:
+    "(verb, introduced?) of a quote: the nearest speech verb of its sentence(s), else of a sentence before it ending in `:`."
+    ends = [s['end'] for s in sents]
+    lo, hi = (sents[sid]['start'] if sents else 0), (ends[k] if (k := bisect_left(ends, b)) < len(ends) else len(doc.text))
+    if cands := _verbs_in(doc, lo, hi, inside): return min(cands, key=lambda v: min(abs(v.idx - a), abs(v.idx - b))), False
+    if sid and not doc.text[lo:a].strip(' \n"“‘'):  # `X said:` closing the sentence (paragraph) before
+        p = sents[sid - 1]
+        if doc.text[p['start']:p['end']].rstrip().endswith(':') and (cands := _verbs_in(doc, p['start'], p['end'], inside)):
+            return cands[-1], True
+    return None, False
+
+def quote_kind(doc, verb, intro: bool, a: int, b: int, inner: str) -> str:
+    "`title`, `direct` (words said with `verb`, None if there is none) or `scare` for the quote `inner` at `a:b`."
+    n_words = len(inner.split())
+    qtoks = [tok for tok in (doc.char_span(a, b, alignment_mode='expand') or []) if not tok.is_punct]
+    before = [x.lower_ for x in doc[max(0, qtoks[0].i - 5):qtoks[0].i] if not x.is_punct] if qtoks else []
+    caps = sum(w[:1].isupper() for w in inner.split()) / max(1, n_words)
+    if (set(before) & TITLE_CUES or before[-2:] == ['author', 'of']) and caps >= 0.5 and n_words <= 12: return 'title'
+    if verb is None: return 'scare'
+    comp = any(q in subtree(x) for q in qtoks for x in children(verb)
+               if x.dep_ in ('ccomp', 'xcomp', 'attr', 'acomp', 'dobj') and pos(x) != 'NOUN')
+    return 'direct' if intro or n_words >= 4 or comp else 'scare'
+
+def _continued_quote(t: str, prev: dict | None, sents: list[dict], sid: int, a: int, inner: str) -> bool:
+    "Does a quote with no speech verb go on with the last direct quote (right after it, or opening a sentence close by)?"
+    if prev is None or len(inner.split()) < 4: return False
+    return not t[prev['end']:a].strip() or (sid - prev['sent_id'] <= 2 and not t[sents[sid]['start']:a].strip(' "“‘'))
 
 def quote_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
     "The `quotes` rows of one parsed document."
-    t, ents = doc.text, _ent_index(doc)
-    spans = quote_spans(t)
+    t, ents, spans = doc.text, _ent_index(doc), quote_spans(doc.text)
     inside = np.zeros(len(t) + 1, bool)
     for a, b, _ in spans: inside[a:b] = True
-    starts, ends = [s['start'] for s in sents], [s['end'] for s in sents]
-    rows, prev = [], None
+    rows, prev, genders, starts = [], None, {}, [s['start'] for s in sents]
     for a, b, inner in spans:
         sid = _sent_at(starts, a)
-        s_lo = sents[sid]['start'] if sents else 0
-        s_hi = ends[k] if (k := bisect_left(ends, b)) < len(ends) else len(t)
-        cands = [tok for tok in doc.char_span(s_lo, s_hi, alignment_mode='expand') or []
-                 if tok.lower_ in _SPEECH and pos(tok) in ('VERB', 'AUX') and not inside[tok.idx] and _subject(tok) is not None]
-        verb = min(cands, key=lambda v: min(abs(v.idx - a), abs(v.idx - b))) if cands else None
-        speaker = role = None
-        if verb is not None:
-            subj = _subject(verb)
-            speaker, role = actor(subj, ents)
-            if subj.lower_ in ('he', 'she') and (p := _last_person(doc, a)): speaker = p
-        n_words = len(inner.split())
-        qtoks = [tok for tok in (doc.char_span(a, b, alignment_mode='expand') or []) if not tok.is_punct]
-        before = [x.lower_ for x in doc[max(0, qtoks[0].i - 5):qtoks[0].i] if not x.is_punct] if qtoks else []
-        caps = sum(w[:1].isupper() for w in inner.split()) / max(1, n_words)
-        if (set(before) & TITLE_CUES or before[-2:] == ['author', 'of']) and caps >= 0.5 and n_words <= 12: kind = 'title'
-        elif verb is not None and (n_words >= 4 or any(q in subtree(x) for q in qtoks for x in children(verb) if x.dep_ in ('ccomp', 'xcomp', 'attr', 'acomp', 'dobj') and pos(x) != 'NOUN')):
-            kind = 'direct'
-        elif verb is None and prev is not None and prev['kind'] == 'direct' and n_words >= 4 and sid - prev['sent_id'] <= 2 \
-                and not t[sents[sid]['start']:a].strip(' "“‘'):
-            kind, speaker, role = 'direct', prev['speaker'], prev['speaker_role']
-        else: kind = 'scare'
-        if kind != 'direct': speaker = role = None
-        row = dict(doc_id=doc_id, sent_id=sid, quote=inner, start=a, end=b, speaker=speaker,
-                   speaker_role=role, verb=verb.text if kind == 'direct' and verb is not None else None, kind=kind)
-        rows.append(row)
-        if kind == 'direct': prev = row
+        verb, intro = quote_verb(doc, a, b, sents, sid, inside)
+        kind, speaker, role, how, org = quote_kind(doc, verb, intro, a, b, inner), None, None, None, False
+        if kind == 'direct':
+            tok, how0 = speaker_token(verb, inside)
+            ctx = dict(prev=prev, doc=doc, sents=sents, sid=sid, inside=inside, genders=genders)
+            speaker, role, how = resolve_speaker(tok, ents, ctx)
+            if how == 'subject': how = 'introduced' if intro else how0
+            if how0 == 'inverted' and how == 'inverted' and tok.i > verb.i:  # `Added Gibbs:` (the name as written)
+                speaker, role = _clean_name(doc[verb.i + 1:tok.i + 1].text), None
+            org = tok.i in ents and ents[tok.i].label_ in ('ORG', 'GPE', 'NORP')
+        elif kind == 'scare' and verb is None and _continued_quote(t, prev, sents, sid, a, inner):
+            kind, speaker, role, how, org = 'direct', prev['speaker'], prev['speaker_role'], 'continued', prev['_org']
+        rows.append(dict(doc_id=doc_id, sent_id=sid, quote=inner, start=a, end=b, speaker=speaker, speaker_role=role,
+                         verb=verb.text if kind == 'direct' and how != 'continued' else None, kind=kind, speaker_from=how))
+        if kind == 'direct': prev = dict(rows[-1], _org=org)
     return rows
+
+# %% ../nbs/00_corpus.ipynb #q021
+_PRONOUNS = {'he', 'she', 'they', 'it', 'this', 'that', 'which', 'who', 'we', 'you'}
+
+def same_speaker(pred, # the predicted speaker (None/NaN: none)
+                 gold: str, # the annotated speaker, or `unresolved`
+                 role=None, # the predicted `speaker_role`
+                ) -> bool:
+    "Does `pred` name the annotated speaker? The same last word (surname) either way; `unresolved` wants no speaker."
+    if not isinstance(pred, str): pred = None
+    if gold == 'unresolved': return pred is None or pred.lower() in _PRONOUNS or role == 'unresolved'
+    words = lambda s: re.sub(r"[’']s\b", '', s.lower()).replace('.', ' ').split()
+    p, g = words(pred or ''), words(gold)
+    return bool(p and g) and (g[-1] in p or p[-1] == g[-1])
+
+def speaker_predictions(annotations: pd.DataFrame, # article_id, start, end, speaker, split (`tests/data/quotes`)
+                        articles_dir, # folder of the articles' texts, `<article_id>.txt`
+                       ) -> pd.DataFrame:
+    "The annotations with the predicted speaker of the quote that overlaps each (`pred`, `pred_role`, `pred_kind`) and `right`."
+    nlp, out = load_nlp(), []
+    for aid, grp in annotations.groupby('article_id', sort=False):
+        text = (Path(articles_dir)/f'{aid}.txt').read_text(encoding='utf-8')
+        lay = layout(text)
+        doc, _ = next(parse_docs(nlp, [(lay.text, 0)]))
+        q = pd.DataFrame(quote_rows(aid, doc, sentence_rows(aid, doc, lay)), columns=QUOTE_COLUMNS)
+        for i, a in grp.iterrows():
+            hit = q[(q.start < a.end) & (q.end > a.start)].head(1)
+            out.append(dict(i=i, **{f'pred{k}': hit[c].iloc[0] if len(hit) else None
+                                    for k, c in (('', 'speaker'), ('_role', 'speaker_role'), ('_kind', 'kind'))}))
+    res = annotations.join(pd.DataFrame(out).set_index('i'))
+    return res.assign(right=[same_speaker(p, g, r) for p, g, r in zip(res.pred, res.speaker, res.pred_role)])
+
+def speaker_accuracy(annotations: pd.DataFrame, # article_id, start, end, speaker, split
+                     articles_dir, # folder of the articles' texts
+                    ) -> dict:
+    "{split: {n, right, accuracy}} of the predicted speakers of the annotated quotes (`same_speaker`)."
+    res = speaker_predictions(annotations, articles_dir)
+    return {s: dict(n=len(g), right=int(g.right.sum()), accuracy=round(g.right.mean(), 3)) for s, g in res.groupby('split')}
 
 # %% ../nbs/00_corpus.ipynb #c060
 ENTITY_LABELS = dict(PERSON='person', ORG='org', GPE='place', LOC='place', FAC='place', NORP='group', EVENT='event',
@@ -1382,13 +1599,16 @@ def source_kind(name: str | None, role: str | None, label: str | None, outlets: 
 def attribution_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
     "The `attributions` rows of one parsed document."
     ents, rows = _ent_index(doc), []
-    starts = [s['start'] for s in sents]
+    starts, inside = [s['start'] for s in sents], np.zeros(len(doc.text) + 1, bool)
+    for a, b, _ in quote_spans(doc.text): inside[a:b] = True
     def add(cue_tok, cue, who):
         name, role, label = None, None, None
         if who is not None:
             name, role = actor(who, ents)
             label = ents[who.i].label_ if who.i in ents else next((ents[a.i].label_ for a in children(who) if a.dep_ == 'appos' and a.i in ents), None)
-            if who.lower_ in ('he', 'she'): name = _last_person(doc, cue_tok.idx) or name; label = 'PERSON'
+            if who.lower_ in ('he', 'she'):  # by the speaker chain (`antecedent`), else the pronoun, unresolved
+                a = antecedent(who, None, doc, sents, _sent_at(starts, cue_tok.idx), inside, ents, {})
+                name, role, label = (*a, 'PERSON') if a else (who.text, 'unresolved', 'PERSON')
             if who.lower_ in ('it', 'which', 'that', 'what', 'this'): name, label = None, None
         sid = _sent_at(starts, cue_tok.idx)
         rows.append(dict(doc_id=doc_id, sent_id=sid, cue=cue, attributed_to=name, role=role,
