@@ -27,17 +27,18 @@ FRAME_SET_COLUMNS = ['frame', 'question', 'examples']  # required columns of a f
 FRAME_SETS = {n: PACKAGE/'framesets'/f'{n}.csv' for n in ('generic', 'pfc', 'gvfc')}  # shipped sets: name -> CSV
 MODELS = PACKAGE/'models'  # trained heads (`frames_<set>.json`) and the zero-shot calibration
 
-# %% ../nbs/09_frames.ipynb #69de60eb
+# %% ../nbs/09_frames.ipynb #29cda1a8
 def frame_set_path(frame_set: str | Path = 'generic', # a shipped set's name (`FRAME_SETS`) or a CSV file
                   ) -> Path:
     "The CSV file of a frame set; a clear `ValueError` for anything else."
     if str(frame_set) in FRAME_SETS: return FRAME_SETS[str(frame_set)]
     p = Path(frame_set)
     if p.suffix.lower() != '.csv' or not p.is_file():
-        raise ValueError(f'unknown frame set {str(frame_set)!r}: give one of {sorted(FRAME_SETS)} or an existing .csv file')
+        raise ValueError(f'unknown frame set {str(frame_set)!r}: '
+                         f'give one of {sorted(FRAME_SETS)} or an existing .csv file')
     return p
 
-# %% ../nbs/09_frames.ipynb #498c2bef
+# %% ../nbs/09_frames.ipynb #67355779
 def _bad(p, why): return ValueError(f'frame set {p}: {why} (needs columns {FRAME_SET_COLUMNS}, one row per frame)')
 
 def load_frame_set(frame_set: str | Path = 'generic', # a shipped set's name (`FRAME_SETS`) or a CSV file
@@ -50,7 +51,8 @@ def load_frame_set(frame_set: str | Path = 'generic', # a shipped set's name (`F
     if missing := [c for c in FRAME_SET_COLUMNS if c not in f.columns]: raise _bad(p, f'missing column(s) {missing}')
     f = f.apply(lambda s: s.str.strip())
     if f.empty: raise _bad(p, 'no frames (a header only)')
-    if (bad := f.frame.eq('') | f.question.eq('')).any(): raise _bad(p, f'line(s) {list(f.index[bad] + 2)} lack a frame or question')
+    if (bad := f.frame.eq('') | f.question.eq('')).any():
+        raise _bad(p, f'line(s) {list(f.index[bad] + 2)} lack a frame or question')
     if f.frame.duplicated().any(): raise _bad(p, f'frame(s) named twice: {sorted(set(f.frame[f.frame.duplicated()]))}')
     return f
 
@@ -72,7 +74,7 @@ def prototypes(frames: pd.DataFrame, # a frame set (`load_frame_set`)
     "Unit-length mean embedding of each frame's question and examples: one row per frame (cached per content)."
     return _prototypes(tuple(map(tuple, frame_texts(frames))))
 
-# %% ../nbs/09_frames.ipynb #c4d4dd9e
+# %% ../nbs/09_frames.ipynb #8176bf63
 CALIBRATION = MODELS/'frames_calibration.json'  # temperature and threshold of each shipped set (train_frames writes it)
 DEFAULT_CALIBRATION = dict(temperature=0.075, threshold=0.26)  # a user's set: the shipped sets' medians, rounded
 
@@ -80,7 +82,8 @@ def calibration(frame_set: str | Path = 'generic', # a shipped set's name or a C
                ) -> dict:
     "Softmax temperature and confidence threshold of a set: the calibrated ones of a shipped set, else the defaults."
     cal = json.loads(CALIBRATION.read_text(encoding='utf-8')) if CALIBRATION.exists() else {}
-    return {**DEFAULT_CALIBRATION, **cal.get(str(frame_set), {})} if str(frame_set) in FRAME_SETS else dict(DEFAULT_CALIBRATION)
+    if str(frame_set) not in FRAME_SETS: return dict(DEFAULT_CALIBRATION)
+    return {**DEFAULT_CALIBRATION, **cal.get(str(frame_set), {})}
 
 # %% ../nbs/09_frames.ipynb #59f37f7f
 def softmax(z: np.ndarray, # scores, one row per text
@@ -91,11 +94,11 @@ def softmax(z: np.ndarray, # scores, one row per text
     e = np.exp(z - z.max(1, keepdims=True)) if z.size else z
     return e / e.sum(1, keepdims=True) if z.size else z
 
-# %% ../nbs/09_frames.ipynb #fd08898b
+# %% ../nbs/09_frames.ipynb #b8a3f9bd
 @lru_cache(maxsize=4)
 def frame_head(frame_set: str = 'gvfc', # a shipped set's name
               ) -> dict | None:
-    "The trained head of a shipped set (`models/frames_<set>.json`: classes, frames, coef, intercept, threshold), or None."
+    "The trained head of a shipped set (`models/frames_<set>.json`), or None."
     p = MODELS/f'frames_{frame_set}.json'
     return json.loads(p.read_text(encoding='utf-8')) if str(frame_set) in FRAME_SETS and p.exists() else None
 
@@ -111,11 +114,11 @@ def frame_probs(vectors: np.ndarray, # L2-normalised all-MiniLM-L6-v2 embeddings
     f, cal = load_frame_set(frame_set), calibration(frame_set)
     return softmax(vectors @ prototypes(f).T, cal['temperature']), f.frame.tolist(), cal['threshold']
 
-# %% ../nbs/09_frames.ipynb #37c384c1
+# %% ../nbs/09_frames.ipynb #4cfb151a
 FRAME_ROW_COLUMNS = ['i', 'frame', 'score', 'rank']  # columns of `assign_frames`
 
 def assign_frames(texts: list[str], # texts to frame: sentences, headlines
-                  frame_set: str | Path = 'generic', # a shipped set's name (`FRAME_SETS`) or a CSV of frame, question, examples
+                  frame_set: str | Path = 'generic', # a shipped set's name (`FRAME_SETS`) or a frame-set CSV
                   vectors: np.ndarray | None = None, # their L2-normalised all-MiniLM-L6-v2 embeddings, if at hand
                   top: int = 2, # at most this many frames per text
                   threshold: float | None = None, # lowest confidence given a frame (None: the set's calibrated one)
@@ -129,7 +132,8 @@ def assign_frames(texts: list[str], # texts to frame: sentences, headlines
     p, names, thr = frame_probs(vectors, frame_set, head)
     thr = thr if threshold is None else threshold
     best = np.argsort(-p, axis=1, kind='stable')[:, :top]
-    rows = [(i, names[k], round(float(p[i, k]), 4), r + 1) for i in range(len(p)) for r, k in enumerate(best[i]) if p[i, k] >= thr]
+    rows = [(i, names[k], round(float(p[i, k]), 4), r + 1)
+            for i in range(len(p)) for r, k in enumerate(best[i]) if p[i, k] >= thr]
     return pd.DataFrame(rows, columns=FRAME_ROW_COLUMNS).astype(dict(i=int, frame=str, score=float, rank=int))
 
 # %% ../nbs/09_frames.ipynb #8f97e14d
@@ -147,17 +151,18 @@ def primary_frames(frames: pd.DataFrame, # rows of `assign_frames`
     for i, f in zip(frames.i[frames['rank'] == 1], frames.frame[frames['rank'] == 1]): out[i] = f
     return out
 
-# %% ../nbs/09_frames.ipynb #44855c36
+# %% ../nbs/09_frames.ipynb #3c72c7d2
 GVFC_CODES = {1: 'gun rights', 2: 'gun control', 3: 'politics', 4: 'mental health', 5: 'school or public space safety',
               6: 'race/ethnicity', 7: 'public opinion', 8: 'society/culture', 9: 'economic consequences'}
 GVFC_MAPPING = {  # frame set -> frame -> GVFC code (frames not listed: no GVFC counterpart)
     'generic': {'conflict': 3, 'human interest': 7, 'economic consequences': 9, 'morality': 8, 'responsibility': 2},
-    'pfc': {'economic': 9, 'morality': 8, 'fairness and equality': 6, 'legality, constitutionality and jurisprudence': 1,
-            'policy prescription and evaluation': 2, 'security and defense': 5, 'health and safety': 4,
+    'pfc': {'economic': 9, 'morality': 8, 'fairness and equality': 6,
+            'legality, constitutionality and jurisprudence': 1, 'policy prescription and evaluation': 2,
+            'security and defense': 5, 'health and safety': 4,
             'quality of life': 8, 'cultural identity': 8, 'public opinion': 7, 'political': 3},
     'gvfc': {v: k for k, v in GVFC_CODES.items()}}
 
-# %% ../nbs/09_frames.ipynb #e7a9dc48
+# %% ../nbs/09_frames.ipynb #24a46f0e
 def read_gvfc(path: str | Path, # GVFC headlines CSV: id, headline, theme1, theme2
              ) -> pd.DataFrame:
     "GVFC headlines with integer frame codes 1-9 in `theme1`, `theme2` (0: none, for 99 or empty)."
@@ -168,10 +173,10 @@ def read_gvfc(path: str | Path, # GVFC headlines CSV: id, headline, theme1, them
 def gvfc_split(ids, # GVFC headline ids
                share: float = 0.2, # share of headlines held out
               ) -> np.ndarray:
-    "True for held-out headlines: those whose id's sha256 falls in the lowest `share` (deterministic, one id at a time)."
+    "True for held-out headlines: those whose id's sha256 falls in the lowest `share` (deterministic, per id)."
     return np.array([int(hashlib.sha256(str(i).encode()).hexdigest()[:8], 16) / 16**8 < share for i in ids], bool)
 
-# %% ../nbs/09_frames.ipynb #e5042d76
+# %% ../nbs/09_frames.ipynb #6b70bad8
 def gvfc_codes(frames: pd.DataFrame, # rows of `assign_frames`
                n_texts: int, # how many texts were framed
                frame_set: str = 'generic', # the set the frames come from (a key of `GVFC_MAPPING`)
@@ -186,4 +191,5 @@ def frame_scores(gold, # GVFC primary codes (1-9)
     "Primary-frame accuracy, macro-F1 over the nine codes, share with no frame, and n."
     gold, pred = np.asarray(gold), np.asarray(pred)
     f1 = [2 * ((gold == k) & (pred == k)).sum() / max((gold == k).sum() + (pred == k).sum(), 1) for k in GVFC_CODES]
-    return dict(accuracy=float((gold == pred).mean()), macro_f1=float(np.mean(f1)), no_frame=float((pred == 0).mean()), n=len(gold))
+    return dict(accuracy=float((gold == pred).mean()), macro_f1=float(np.mean(f1)),
+                no_frame=float((pred == 0).mean()), n=len(gold))

@@ -141,10 +141,11 @@ def calibrate(frame_set: str, X: np.ndarray, y: np.ndarray) -> dict:
     ok = zero_shot_codes(frame_set, X, dict(temperature=T, threshold=0)) == y
     return dict(temperature=round(T, 4), threshold=round(reject_threshold(p.max(1), ok, majority_share(y)), 4))
 
-# %% ../nbs/train_frames.ipynb #b69efc7f
+# %% ../nbs/train_frames.ipynb #91647c0b
 def score_row(option: str, data: str, gold, pred) -> dict:
     "One row of the evaluation table (rounded `frame_scores`)."
-    return dict(option=option, data=data, **{k: round(v, 3) if isinstance(v, float) else v for k, v in frame_scores(gold, pred).items()})
+    s = frame_scores(gold, pred)
+    return dict(option=option, data=data, **{k: round(v, 3) if isinstance(v, float) else v for k, v in s.items()})
 
 def evaluate(X: np.ndarray, y: np.ndarray, held: np.ndarray, head: dict, cal: dict,
              C: float = 3.0, folds: int = 5, seed: int = 0) -> pd.DataFrame:
@@ -152,11 +153,13 @@ def evaluate(X: np.ndarray, y: np.ndarray, held: np.ndarray, head: dict, cal: di
     rows = [score_row('majority class (politics)', 'held-out 20%', y[held], np.full(held.sum(), 3))]
     for fs in FRAME_SETS:
         rows.append(score_row(f'{fs} zero-shot', 'held-out 20%', y[held], zero_shot_codes(fs, X[held], cal[fs])))
-        rows.append(score_row(f'{fs} zero-shot, no threshold', 'held-out 20%', y[held], zero_shot_codes(fs, X[held], cal[fs], False)))
+        rows.append(score_row(f'{fs} zero-shot, no threshold', 'held-out 20%', y[held],
+                              zero_shot_codes(fs, X[held], cal[fs], False)))
     rows.append(score_row('gvfc head', 'held-out 20%', y[held], head_codes(head, X[held])))
     rows.append(score_row('gvfc head, no threshold', 'held-out 20%', y[held], head_codes(head, X[held], False)))
     cv, cv0 = cv_head(X, y, C, folds, seed)
-    rows += [score_row('gvfc head', f'{folds}-fold CV, all', y, cv), score_row('gvfc head, no threshold', f'{folds}-fold CV, all', y, cv0),
+    rows += [score_row('gvfc head', f'{folds}-fold CV, all', y, cv),
+             score_row('gvfc head, no threshold', f'{folds}-fold CV, all', y, cv0),
              score_row('majority class (politics)', 'all', y, np.full(len(y), 3))]
     return pd.DataFrame(rows)
 
@@ -169,15 +172,16 @@ def write_atomic(text: str, # the file's content
     tmp.write_text(text, encoding='utf-8'); os.replace(tmp, path)
     return path
 
-# %% ../nbs/train_frames.ipynb #1f6d72c2
+# %% ../nbs/train_frames.ipynb #f61921cb
 def model_card(info: dict, # what the card reports: see the keys used below
                table: pd.DataFrame, # `evaluate`'s table
               ) -> str:
     "The model card of the GVFC frames head (markdown)."
-    rows = '\n'.join(f"| {r.option} | {r.data} | {r.accuracy:.3f} | {r.macro_f1:.3f} | {r.no_frame:.3f} | {r.n} |" for r in table.itertuples())
+    rows = '\n'.join(f"| {r.option} | {r.data} | {r.accuracy:.3f} | {r.macro_f1:.3f} | {r.no_frame:.3f} | {r.n} |"
+                     for r in table.itertuples())
     return CARD.format(**info, table=rows)
 
-# %% ../nbs/train_frames.ipynb #79d1a9f5
+# %% ../nbs/train_frames.ipynb #a4408999
 CARD = """# Model card: newsstudy frames head (`frames_gvfc.json`) and zero-shot calibration (`frames_calibration.json`)
 
 **What it does.** `newsstudy.frames.assign_frames(texts, 'gvfc')` gives each text up to two of the nine frames of
@@ -212,7 +216,7 @@ licence; the corpus is not included in the package, and the model file holds onl
 
 **Limits.** Trained on U.S. gun-violence news headlines in English: on other issues the nine frames do not apply,
 and on body sentences (longer, often frameless) the confidences are less reliable than on headlines. The frames
-are GVFC's, not generic frames. 505 training headlines: rare codes (gun rights, society/culture, mental health)
+are GVFC's, not generic frames. {n_train} training headlines: rare codes (gun rights, society/culture, mental health)
 are learnt from fewer than 25 examples each, and the macro-F1 is well below the accuracy. The held-out 20% is small
 ({n_held} headlines): its figures have a 95% interval of about ±0.08.
 """
