@@ -1101,11 +1101,12 @@ NAME_LABELS = ('PERSON', 'ORG', 'GPE', 'NORP', 'FAC', 'LOC')
 _QUOTE_RX = re.compile(r'“([^“”\n]{1,3000}?)”|"([^"\n]{1,3000}?)"|‘([^‘’\n]{1,300}?)’(?!\w)'
                        r'|(?<![\w\'’])\'([^\'\n]{1,300}?)\'(?![\w])'
                        r'|"([^"“”\n]{1,3000}?)”|“([^"“”\n]{1,3000}?)"')  # the last two: mixed straight and curly marks
-_OPEN_RX = re.compile(r'(?m)(?:^|(?<=[\s:(—–-]))([“"])(?=\S)([^"“”\n]{20,3000})$')  # a quote left open to the line's end
-QUOTE_COLUMNS = ['doc_id', 'sent_id', 'quote', 'start', 'end', 'speaker', 'speaker_role', 'verb', 'kind', 'speaker_from']
+_OPEN_RX = re.compile(r'(?m)(?:^|(?<=[\s:(—–-]))([“"])(?=\S)([^"“”\n]{20,3000})$')  # left open to the line end
+QUOTE_COLUMNS = ['doc_id', 'sent_id', 'quote', 'start', 'end', 'speaker', 'speaker_role', 'verb', 'kind',
+                 'speaker_from']
 
 def quote_spans(t: str) -> list[tuple[int, int, str]]:
-    "(start, end, inner text) of each quoted passage in `t`, marks included; a quote left open runs to its paragraph's end."
+    "(start, end, inner text) of each quoted passage in `t`, marks included; one left open runs to its paragraph end."
     out = []
     for m in _QUOTE_RX.finditer(t):
         inner = next(g for g in m.groups() if g is not None)
@@ -1161,25 +1162,26 @@ def _forms(lemma: str) -> set:
     s = lemma + 'es' if lemma.endswith(('s', 'sh', 'ch', 'x')) else lemma[:-1] + 'ies' if ied else lemma + 's'
     return {lemma, s, ed, stem + 'ing'}
 
-QUOTE_VERBS = '''exclaim proclaim lament scold respond recall quip complain testify concede deplore decry counter vow plead
-    demand recount reiterate emphasize emphasise stress observe mutter shout joke fret urge post appeal admit acknowledge
-    report charge accuse allege caution assert contend maintain predict suggest boast chide blast slam criticize criticise
-    mock muse opine wonder whisper yell scream laugh sigh echo agree object protest question answer confirm deny reveal
-    describe recommend instruct inform advise retort rail'''.split()  # verbs that introduce words, besides `SPEECH_VERBS`
+QUOTE_VERBS = '''exclaim proclaim lament scold respond recall quip complain testify concede deplore decry counter vow
+    plead demand recount reiterate emphasize emphasise stress observe mutter shout joke fret urge post appeal admit
+    acknowledge report charge accuse allege caution assert contend maintain predict suggest boast chide blast slam
+    criticize criticise mock muse opine wonder whisper yell scream laugh sigh echo agree object protest question answer
+    confirm deny reveal describe recommend instruct inform advise retort rail'''.split()  # besides `SPEECH_VERBS`
 _QUOTE_VERBS = _SPEECH | {f for v in QUOTE_VERBS for f in _forms(v)} | {'cried', 'cries', 'spoke', 'speaks'}
 
 # %% ../nbs/00_corpus.ipynb #q005
-MEDIUM_WORDS = set('''statement statements letter letters report reports tweet tweets post posts cable cables memo memos
-    memorandum email emails e-mail message messages document documents paper papers plan suit lawsuit complaint filing
-    release interview video op-ed article column editorial blog website site page account twitter facebook instagram
-    youtube tiktok telegram book study survey poll transcript note notes motion resolution order ruling text texts speech
-    remarks testimony footage broadcast show program programme episode podcast newsletter'''.split())  # carriers of words
+MEDIUM_WORDS = set('''statement statements letter letters report reports tweet tweets post posts cable cables memo
+    memos memorandum email emails e-mail message messages document documents paper papers plan suit lawsuit complaint
+    filing release interview video op-ed article column editorial blog website site page account twitter facebook
+    instagram youtube tiktok telegram book study survey poll transcript note notes motion resolution order ruling text
+    texts speech remarks testimony footage broadcast show program programme episode podcast newsletter'''.split())
 
 def is_medium(tok, # a subject token
               ents: dict, # token index -> entity (`_ent_index`)
              ) -> bool:
     "Is `tok` a thing that carries words (a statement, the letter, Twitter) rather than who said them?"
-    if (e := ents.get(tok.i)) is not None: return _clean_name(e.text).lower() in MEDIUM_WORDS  # `Twitter`, not `the Post`
+    if (e := ents.get(tok.i)) is not None:  # a name: `Twitter` is a medium, `The Washington Post` is not
+        return _clean_name(e.text).lower() in MEDIUM_WORDS
     return tok.lower_ in MEDIUM_WORDS
 
 def owner(tok):
@@ -1195,11 +1197,11 @@ def owner(tok):
 PERSON_PRONOUNS = dict(he='m', she='f', him='m', her='f')
 _GENDER_WORDS = dict(m=set('''mr mr. his him man spokesman congressman chairman father fr fr. bishop archbishop cardinal
     pope king prince sir brother son husband boy priest monsignor'''.split()),
-    f=set('''mrs mrs. ms ms. miss her woman spokeswoman congresswoman chairwoman mother sister queen princess lady daughter
-    wife girl nun madam'''.split()))  # titles and role nouns that say a person's gender
+    f=set('''mrs mrs. ms ms. miss her woman spokeswoman congresswoman chairwoman mother sister queen princess lady
+    daughter wife girl nun madam'''.split()))  # titles and role nouns that say a person's gender
 
 def gender(words) -> str | None:
-    "'m', 'f' or None from the titles and role nouns among `words` (`Mr`, `spokeswoman`, `Bishop`); None when they do not say."
+    "'m', 'f' or None from the titles and role nouns among `words` (`Mr`, `spokeswoman`, `Bishop`)."
     ws = {w.lower() for w in words}
     m, f = bool(ws & _GENDER_WORDS['m']), bool(ws & _GENDER_WORDS['f'])
     return 'm' if m and not f else 'f' if f and not m else None
@@ -1233,6 +1235,9 @@ def speaker_token(verb, # a speech verb
                   inside, # boolean array: is a character offset inside a quote?
                  ) -> tuple:
     "(token, how) of who speaks with `verb`: its subject, an inverted subject, or the subject of the verb it hangs on."
+    if verb.lower_ == 'according':  # `according to X, "..."`
+        to = next((c for c in children(verb) if c.lower_ == 'to'), None) if verb.i + 1 < len(verb.doc) else None
+        return next(((c, 'according') for c in children(to) if c.dep_ == 'pobj'), (None, None)) if to else (None, None)
     if (s := _subj(verb)) is not None and not inside[s.idx]: return s, 'subject'
     if (s := inverted_speaker(verb)) is not None: return s, 'inverted'
     after = [c for c in children(verb) if c.i > verb.i and not inside[c.idx] and pos(c) in ('PROPN', 'NOUN')
@@ -1241,16 +1246,18 @@ def speaker_token(verb, # a speech verb
         return after[0], 'inverted'  # `..., said the minister`
     head = verb
     for _ in range(3):  # `released a statement saying:`, `it said, adding:`, `laughed and said`
-        if head.dep_ not in ('advcl', 'xcomp', 'acl', 'conj', 'dobj', 'pcomp', 'pobj', 'prep') or head.head is head: break
+        if head.dep_ not in ('advcl', 'xcomp', 'acl', 'conj', 'dobj', 'pcomp', 'pobj', 'prep') or head.head is head:
+            break
         head = head.head
         if (s := _subj(head)) is not None and not inside[s.idx]: return s, 'subject'
     return None, None
 
 # %% ../nbs/00_corpus.ipynb #q014
-PERSON_NOUNS = set('''spokesman spokeswoman spokesperson official aide adviser advisor lawyer attorney source minister president
-    senator governor secretary director chairman chairwoman chair leader member analyst expert professor researcher scientist
-    man woman officer agent staffer resident witness author writer editor bishop priest cardinal pope archbishop founder
-    executive ceo manager representative ambassador envoy judge prosecutor candidate activist economist commissioner'''.split())
+PERSON_NOUNS = set('''spokesman spokeswoman spokesperson official aide adviser advisor lawyer attorney source minister
+    president senator governor secretary director chairman chairwoman chair leader member analyst expert professor
+    researcher scientist man woman officer agent staffer resident witness author writer editor bishop priest cardinal
+    pope archbishop founder executive ceo manager representative ambassador envoy judge prosecutor candidate activist
+    economist commissioner'''.split())  # nouns that name a person by role
 
 def _sent_subject(doc, sent: dict, inside):
     "The subject of the main verb of a sentence, outside quotes, or None."
@@ -1265,7 +1272,7 @@ def _is_person(tok, ents: dict) -> bool:
         any(c.dep_ == 'appos' and c.i in ents and ents[c.i].label_ == 'PERSON' for c in children(tok))
 
 def _person_name(tok, ents: dict) -> tuple:
-    "(name, role) of a person subject: a person named in its phrase (`one resident, Gladys Pena,`) when it is no name itself."
+    "(name, role) of a person subject: a person named in its phrase (`one resident, Gladys Pena,`), else `actor`."
     if (e := ents.get(tok.i)) is None or e.label_ != 'PERSON':
         later = [t for t in subtree(tok) if t.i > tok.i and t.i in ents and ents[t.i].label_ == 'PERSON']
         if later: return _clean_name(ents[later[0].i].text), tok.doc[min(t.i for t in subtree(tok)):tok.i + 1].text
@@ -1277,9 +1284,10 @@ def antecedent(pron, # the pronoun subject token (he, she)
                inside, ents: dict, # is an offset inside a quote; token index -> entity
                genders: dict, # name -> 'm'/'f' learned in this document
               ) -> tuple | None:
-    "(name, role) a he/she speaker refers to: the first that agrees of the last person subject, the last quote's speaker "
-    "and earlier person subjects (four sentences back); None when none agrees."
-    subjects = [s for k in range(sid - 1, max(-1, sid - 5), -1) if (s := _sent_subject(doc, sents[k], inside)) is not None]
+    "(name, role) a he/she speaker refers to: the first that agrees of the last person subject, the last quote's "
+    "speaker and earlier person subjects (four sentences back); None when none agrees."
+    subjects = [s for k in range(sid - 1, max(-1, sid - 5), -1)
+                if (s := _sent_subject(doc, sents[k], inside)) is not None]
     cands = [_person_name(s, ents) for s in subjects if pos(s) != 'PRON' and _is_person(s, ents)]
     if prev is not None and prev['speaker'] and prev['speaker_role'] != 'unresolved' and sid - prev['sent_id'] <= 4:
         cands.insert(min(1, len(cands)), (prev['speaker'], prev['speaker_role']))
@@ -1311,20 +1319,23 @@ def resolve_speaker(tok, # the speaker token (`speaker_token`)
 def _verbs_in(doc, lo: int, hi: int, inside) -> list:
     "Speech verbs between offsets `lo` and `hi`, outside quotes and not passive, that have someone speaking."
     span = doc.char_span(lo, hi, alignment_mode='expand') or []
-    return [v for v in span if v.lower_ in _QUOTE_VERBS and (pos(v) in ('VERB', 'AUX') or inverted_speaker(v))
+    return [v for v in span if (v.lower_ in _QUOTE_VERBS or v.lower_ == 'according') and (pos(v) in ('VERB', 'AUX')
+            or inverted_speaker(v))
             and not inside[v.idx] and not any(c.dep_ in ('auxpass', 'nsubjpass') for c in children(v))
             and (s := speaker_token(v, inside)[0]) is not None and s.lower_ not in ('that', 'which', 'what')]
 
 def quote_verb(doc, a: int, b: int, # the parsed document; the quote's offsets
                sents: list[dict], sid: int, inside) -> tuple:
-    "(verb, introduced?) of a quote: the nearest speech verb of its sentence(s), else of a sentence before it ending in `:`."
+    "(verb, introduced?) of a quote: the nearest speech verb of its sentences, else of a sentence before ending in `:`."
     ends = [s['end'] for s in sents]
-    lo, hi = (sents[sid]['start'] if sents else 0), (ends[k] if (k := bisect_left(ends, b)) < len(ends) else len(doc.text))
-    if cands := _verbs_in(doc, lo, hi, inside): return min(cands, key=lambda v: min(abs(v.idx - a), abs(v.idx - b))), False
+    lo = sents[sid]['start'] if sents else 0
+    hi = ends[k] if (k := bisect_left(ends, b)) < len(ends) else len(doc.text)
+    if cands := _verbs_in(doc, lo, hi, inside):
+        return min(cands, key=lambda v: min(abs(v.idx - a), abs(v.idx - b))), False
     if sid and not doc.text[lo:a].strip(' \n"“‘'):  # `X said:` closing the sentence (paragraph) before
         p = sents[sid - 1]
-        if doc.text[p['start']:p['end']].rstrip().endswith(':') and (cands := _verbs_in(doc, p['start'], p['end'], inside)):
-            return cands[-1], True
+        if doc.text[p['start']:p['end']].rstrip().endswith(':'):
+            if cands := _verbs_in(doc, p['start'], p['end'], inside): return cands[-1], True
     return None, False
 
 def quote_kind(doc, verb, intro: bool, a: int, b: int, inner: str) -> str:
@@ -1340,7 +1351,7 @@ def quote_kind(doc, verb, intro: bool, a: int, b: int, inner: str) -> str:
     return 'direct' if intro or n_words >= 4 or comp else 'scare'
 
 def _continued_quote(t: str, prev: dict | None, sents: list[dict], sid: int, a: int, inner: str) -> bool:
-    "Does a quote with no speech verb go on with the last direct quote (right after it, or opening a sentence close by)?"
+    "Does a quote with no speech verb go on with the last direct quote (right after it, or opening a sentence near)?"
     if prev is None or len(inner.split()) < 4: return False
     return not t[prev['end']:a].strip() or (sid - prev['sent_id'] <= 2 and not t[sents[sid]['start']:a].strip(' "“‘'))
 
@@ -1364,8 +1375,9 @@ def quote_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
             org = tok.i in ents and ents[tok.i].label_ in ('ORG', 'GPE', 'NORP')
         elif kind == 'scare' and verb is None and _continued_quote(t, prev, sents, sid, a, inner):
             kind, speaker, role, how, org = 'direct', prev['speaker'], prev['speaker_role'], 'continued', prev['_org']
+        said = verb.text if kind == 'direct' and how != 'continued' else None
         rows.append(dict(doc_id=doc_id, sent_id=sid, quote=inner, start=a, end=b, speaker=speaker, speaker_role=role,
-                         verb=verb.text if kind == 'direct' and how != 'continued' else None, kind=kind, speaker_from=how))
+                         verb=said, kind=kind, speaker_from=how))
         if kind == 'direct': prev = dict(rows[-1], _org=org)
     return rows
 
@@ -1386,7 +1398,7 @@ def same_speaker(pred, # the predicted speaker (None/NaN: none)
 def speaker_predictions(annotations: pd.DataFrame, # article_id, start, end, speaker, split (`tests/data/quotes`)
                         articles_dir, # folder of the articles' texts, `<article_id>.txt`
                        ) -> pd.DataFrame:
-    "The annotations with the predicted speaker of the quote that overlaps each (`pred`, `pred_role`, `pred_kind`) and `right`."
+    "The annotations with the speaker of the quote found over each (`pred`, `pred_role`, `pred_kind`), and `right`."
     nlp, out = load_nlp(), []
     for aid, grp in annotations.groupby('article_id', sort=False):
         text = (Path(articles_dir)/f'{aid}.txt').read_text(encoding='utf-8')
@@ -1405,7 +1417,8 @@ def speaker_accuracy(annotations: pd.DataFrame, # article_id, start, end, speake
                     ) -> dict:
     "{split: {n, right, accuracy}} of the predicted speakers of the annotated quotes (`same_speaker`)."
     res = speaker_predictions(annotations, articles_dir)
-    return {s: dict(n=len(g), right=int(g.right.sum()), accuracy=round(g.right.mean(), 3)) for s, g in res.groupby('split')}
+    return {s: dict(n=len(g), right=int(g.right.sum()), accuracy=round(g.right.mean(), 3))
+            for s, g in res.groupby('split')}
 
 # %% ../nbs/00_corpus.ipynb #c060
 ENTITY_LABELS = dict(PERSON='person', ORG='org', GPE='place', LOC='place', FAC='place', NORP='group', EVENT='event',

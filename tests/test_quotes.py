@@ -9,7 +9,7 @@ from newsstudy.corpus import QUOTE_COLUMNS, layout, load_nlp, quote_rows, senten
 
 HERE = Path(__file__).resolve().parent
 VALIDATION = Path(__file__).resolve().parents[1].parent/'shared'/'validation'
-MEASURED_TEST = 0.636  # speaker accuracy on the test half, 28 of 44, measured when the rules were written
+MEASURED_TEST = 0.682  # speaker accuracy on the test half, 30 of 44, measured when the rules were written
 
 
 def _quotes(text):
@@ -22,12 +22,15 @@ def _quotes(text):
     ('Added Gibbs: "We will not stand by while the economy shrinks and families lose their jobs."', 'Gibbs', 'direct'),
     ('Mayor Tom Reed released a statement on Tuesday saying: "The city will rebuild every bridge that the flood took."',
      'Tom Reed', 'direct'),
-    ('Senator Ana Ruiz wrote on Facebook: "Tonight we kept our promise to the families of this state."', 'Ana Ruiz', 'direct'),
+    ('Senator Ana Ruiz wrote on Facebook: "Tonight we kept our promise to the families of this state."',
+     'Ana Ruiz', 'direct'),
     ('In a statement, the White House said: "The president will sign the bill the moment it reaches his desk."',
      'White House', 'direct'),
-    ('The ministry said in a statement: "All schools will reopen on Monday under the new safety rules."', 'The ministry', 'direct'),
+    ('The ministry said in a statement: "All schools will reopen on Monday under the new safety rules."',
+     'The ministry', 'direct'),
     ('The letter said: "We are asking for nothing more than the right to be heard by the council."', None, 'direct'),
-    ('The cable was written in 2009. "The coalition is weak and cannot survive another budget fight," it said.', 'it', 'direct'),
+    ('The cable was written in 2009. "The coalition is weak and cannot survive another budget fight," it said.',
+     'it', 'direct'),
 ])
 def test_speaker_patterns(text, speaker, kind):
     q = _quotes(text).iloc[0]
@@ -67,3 +70,8 @@ def test_attribution_pronoun_follows_the_speaker_chain():
     doc = nlp(lay.text)
     rows = attribution_rows('d', doc, sentence_rows('d', doc, lay))
     assert [r['attributed_to'] for r in rows] == ['Hale', 'Hale'], rows
+
+
+def test_according_to_names_the_speaker():
+    q = _quotes('According to the ministry, the plan "will cut emissions by half within the next ten years."').iloc[0]
+    assert q.kind == 'direct' and q.speaker.endswith('ministry') and q.speaker_from == 'according'
