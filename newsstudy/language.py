@@ -22,7 +22,8 @@ __all__ = ['TECHNIQUES', 'MODEL_DIR', 'LORA_TARGETS', 'MODEL_FILES', 'SPAN_COLS'
 
 # %% ../nbs/08_language.ipynb #l006
 TECHNIQUES = ('loaded_language', 'name_calling')  # token-head classes after 'O' (index 1, 2)
-MODEL_DIR = Path(__file__).resolve().parent/'models'/'language' if '__file__' in globals() else Path('../newsstudy/models/language')
+_HERE = Path(__file__).resolve().parent if '__file__' in globals() else Path('../newsstudy').resolve()
+MODEL_DIR = _HERE/'models'/'language'  # the shipped model files
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 def word_spans(text: str, # any text
@@ -96,13 +97,15 @@ def load_language_model(model_dir=None, # folder of config.json + weights.safete
     "The shipped model (eval mode, fp32, CPU), its tokenizer and config; cached."
     d = Path(model_dir or MODEL_DIR)
     missing = [f for f in MODEL_FILES if not (d/f).exists()]
-    if missing: raise FileNotFoundError(f'language model files missing in {d}: {missing}; run nbs/training/train_language.ipynb')
+    if missing: raise FileNotFoundError(f'language model files missing in {d}: {missing}; '
+                                        'run nbs/training/train_language.ipynb')
     from safetensors.torch import load_file
     cfg = json.loads((d/'config.json').read_text())
     model, tok = build_model(cfg)
     state = {k: v.float() for k, v in load_file(str(d/'weights.safetensors')).items()}
     bad = model.load_state_dict(state, strict=False)
-    if bad.unexpected_keys or any('lora_' in k or 'head' in k for k in bad.missing_keys): raise ValueError(f'{d}: weights do not fit: {bad}')
+    if bad.unexpected_keys or any('lora_' in k or 'head' in k for k in bad.missing_keys):
+        raise ValueError(f'{d}: weights do not fit: {bad}')
     return model.eval(), tok, cfg
 
 # %% ../nbs/08_language.ipynb #l019
@@ -170,7 +173,8 @@ def language_rows(texts: list[str], # the texts (sentences, titles, paragraphs)
     model, tok, cfg = load_language_model()
     texts = [t if isinstance(t, str) else '' for t in texts]  # None / NaN: empty
     probs, bias = predict(model, tok, texts, batch_size, cfg['max_len'], cfg['stride'])
-    spans = [dict(i=i, **d) for i, (t, p) in enumerate(zip(texts, probs)) for d in flag_spans(t, p, cfg['token_threshold'])]
+    spans = [dict(i=i, **d) for i, (t, p) in enumerate(zip(texts, probs))
+             for d in flag_spans(t, p, cfg['token_threshold'])]
     label = np.where(bias >= cfg['sentence_threshold'], 'biased', 'non-biased')
     return (pd.DataFrame(spans, columns=SPAN_COLS).astype({'i': int, 'start': int, 'end': int, 'score': float}),
             pd.DataFrame(dict(i=range(len(texts)), label=label, score=bias), columns=BIAS_COLS))

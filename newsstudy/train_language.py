@@ -40,7 +40,8 @@ def load_ptc(ptc_dir, # folder with articles/article<ID>.txt and spans.tsv
     d = Path(ptc_dir); sp = pd.read_csv(d/'spans.tsv', sep='\t')
     sp = sp[sp.technique.isin(PTC_CLASSES)]
     by_id = {a: list(zip(g.start, g.end, g.technique.map(PTC_CLASSES))) for a, g in sp.groupby('article_id')}
-    rows = [dict(id=int(f.stem[7:]), text=f.read_bytes().decode('utf-8')) for f in sorted((d/'articles').glob('article*.txt'))]
+    files = sorted((d/'articles').glob('article*.txt'))
+    rows = [dict(id=int(f.stem[7:]), text=f.read_bytes().decode('utf-8')) for f in files]
     return pd.DataFrame([dict(r, spans=by_id.get(r['id'], []), split=split_of(f"ptc:{r['id']}")) for r in rows])
 
 # %% ../nbs/training/train_language.ipynb #t012
@@ -98,7 +99,8 @@ def batch_loss(model, b: list[dict], ce: nn.Module, bce: nn.Module) -> torch.Ten
 
 # %% ../nbs/training/train_language.ipynb #t025
 def train(model, data: list[dict], # the model (LoRA added) and its training windows
-          epochs: int = 1, lr: float = 5e-4, head_lr: float = 2e-3, batch_size: int = 16, seed: int = 0, # optimiser settings
+          epochs: int = 1, lr: float = 5e-4, head_lr: float = 2e-3, # passes; learning rates of LoRA and heads
+          batch_size: int = 16, seed: int = 0, # windows per step, seed
           token_weight: tuple = (1., 3., 3.), # class weights of the token loss (O, techniques...)
           on_epoch=None, # called as on_epoch(model, epoch) -> score; the best epoch's weights are kept
           log=print):
@@ -109,13 +111,15 @@ def train(model, data: list[dict], # the model (LoRA added) and its training win
                              dict(params=[p for n, p in named if 'lora_' not in n], lr=head_lr)], weight_decay=0.01)
     total = epochs*len(make_batches(data, batch_size, random.Random(0))); warm = max(1, int(0.06*total))
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1)/warm, max(0., (total - s)/(total - warm))))
-    ce, bce, hist, best = nn.CrossEntropyLoss(torch.tensor(token_weight), ignore_index=-100), nn.BCEWithLogitsLoss(), [], None
+    ce, bce = nn.CrossEntropyLoss(torch.tensor(token_weight), ignore_index=-100), nn.BCEWithLogitsLoss()
+    hist, best = [], None
     for ep in range(epochs):
         model.train(); t0, losses = time.time(), []
         for i, b in enumerate(make_batches(data, batch_size, rng)):
             loss = batch_loss(model, b, ce, bce); opt.zero_grad(); loss.backward(); opt.step(); sched.step()
             losses.append(loss.item())
-            if (i + 1) % 50 == 0: log(f'epoch {ep + 1}: {i + 1} batches, {time.time() - t0:.0f} s, loss {np.mean(losses[-50:]):.3f}')
+            if (i + 1) % 50 == 0:
+                log(f'epoch {ep + 1}: {i + 1} batches, {time.time() - t0:.0f} s, loss {np.mean(losses[-50:]):.3f}')
         score = on_epoch(model.eval(), ep) if on_epoch else -ep
         hist.append(dict(epoch=ep + 1, loss=float(np.mean(losses)), score=score, seconds=round(time.time() - t0)))
         log(hist[-1])
@@ -172,7 +176,8 @@ def all_scores(out: dict, ptc: pd.DataFrame, babe: pd.DataFrame, token_t: float,
 # %% ../nbs/training/train_language.ipynb #t033
 def pick_thresholds(out: dict, ptc: pd.DataFrame, babe: pd.DataFrame) -> tuple[float, float]:
     "Token threshold maximising the mean of PTC token F1 and BABE word F1; sentence threshold maximising macro-F1."
-    tok_t = best_threshold(lambda t: sum(v['f1'] for k, v in all_scores(out, ptc, babe, t, .5).items() if k != 'babe_sentence_macro_f1'))
+    words_f1 = lambda t: (lambda s: s['ptc_token']['f1'] + s['babe_biased_words']['f1'])(all_scores(out, ptc, babe, t, .5))
+    tok_t = best_threshold(words_f1)
     return tok_t, best_threshold(lambda t: sentence_f1(babe.biased, out['bias'], t))
 
 # %% ../nbs/training/train_language.ipynb #t036
@@ -190,7 +195,8 @@ def baseline_scores(ptc: pd.DataFrame, babe: pd.DataFrame, train_babe: pd.DataFr
     nrc = nrc_words(); flag = lambda t: np.array([float(norm_word(t[s:e]) in nrc) for s, e in word_spans(t)])
     out = dict(ptc_gold=[word_labels(t, s) for t, s in zip(ptc.text, ptc.spans)], ptc=[flag(t) for t in ptc.text],
                babe_words=[flag(t) for t in babe.text])
-    nrc_res = all_scores(dict(out, bias=np.array([float(f.max(initial=0)) for f in out['babe_words']])), ptc, babe, .5, .5)
+    has_term = np.array([float(f.max(initial=0)) for f in out['babe_words']])
+    nrc_res = all_scores(dict(out, bias=has_term), ptc, babe, .5, .5)
     majority = np.full(len(babe), float(train_babe.biased.mean() >= .5))
     return dict(nrc=nrc_res, majority_sentence_macro_f1=sentence_f1(babe.biased, majority, .5))
 
@@ -199,7 +205,8 @@ def save_model(model, cfg: dict, out_dir) -> dict:
     "Write weights (fp16 safetensors) and config.json atomically (tmp + os.replace); return file sizes in bytes."
     from safetensors.torch import save_file
     d = Path(out_dir); d.mkdir(parents=True, exist_ok=True)
-    save_file({k: v.detach().half().contiguous() for k, v in trainable_state(model).items()}, str(d/'weights.safetensors.tmp'))
+    state = {k: v.detach().half().contiguous() for k, v in trainable_state(model).items()}
+    save_file(state, str(d/'weights.safetensors.tmp'))
     os.replace(d/'weights.safetensors.tmp', d/'weights.safetensors')
     write_text(d/'config.json', json.dumps(cfg, indent=1))
     return {f.name: f.stat().st_size for f in sorted(d.glob('*')) if f.suffix != '.tmp'}
@@ -219,7 +226,8 @@ def model_card(info: dict) -> str:
     table += (f"\n| BABE sentence bias, macro-F1 | {s['babe_sentence_macro_f1']:.3f} | majority {b['majority_sentence_macro_f1']:.3f};"
               f" has an NRC term {b['nrc']['babe_sentence_macro_f1']:.3f} |")
     sizes = ', '.join(f'`{k}` {v/1e6:.2f} MB' for k, v in info['sizes'].items())
-    return CARD.format(**dict(info, table=table, sizes=sizes), **{k: c[k] for k in ('lora_r', 'lora_alpha', 'token_threshold', 'sentence_threshold')})
+    keys = ('lora_r', 'lora_alpha', 'token_threshold', 'sentence_threshold')
+    return CARD.format(**dict(info, table=table, sizes=sizes), **{k: c[k] for k in keys})
 
 # %% ../nbs/training/train_language.ipynb #t042
 CARD = """# Language model card: loaded language and sentence bias
@@ -259,6 +267,7 @@ of marked words (lower case). Per epoch (validation score = mean of the three me
 **Intended use**: flagging candidate loaded words and name-calling, and a probability that a sentence is worded in a
 biased way, in English news, as measures for aggregate comparison between outlets, always with these error rates
 beside them. **Limits**: at the precision and recall above, many flagged words are not what experts marked and
-many of theirs are missed; trained on 2017-2020 English news (PTC: propaganda-prone sites; BABE: US outlets and topics), it transfers
+many of theirs are missed; trained on 2017-2020 English news (PTC: propaganda-prone sites; BABE: US outlets and
+topics), it transfers
 less well to other genres, periods and languages; a flag is not a verdict on an article, outlet or author.
 """
