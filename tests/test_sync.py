@@ -48,3 +48,10 @@ def test_notebooks_are_committed_without_outputs():
     for p in set((ROOT/'nbs').glob('*.ipynb')) - tools:
         nb = nbformat.read(p, as_version=4)
         assert not [c for c in nb.cells if c.cell_type == 'code' and c.outputs], f'{p.name}: clear outputs before committing'
+
+
+def test_tool_notebooks_recorded_without_errors():
+    from newsstudy.run import tool_notebooks
+    for p in tool_notebooks(ROOT/'nbs'):
+        outs = [o for c in nbformat.read(p, as_version=4).cells if c.cell_type == 'code' for o in c.outputs]
+        assert not [o for o in outs if o.output_type == 'error'], f'{p.name}: rerun it cleanly before committing'
