@@ -588,6 +588,15 @@ def _offline_css(site: Path):
         new = re.sub(r'@import url\((["\']?)https?://[^)]*\1\);?', '', text)
         if new != text: css.write_text(new, encoding='utf-8')
 
+def _recorded_only(nb_path: Path):
+    "Mark a tool notebook's code cells (exports aside) `#| eval: false`: the page shows the recorded outputs."
+    # nbdev-proc-nbs runs every cell that contains an import; a tool notebook's cells need its parameters and data.
+    book = nbformat.read(nb_path, as_version=4)
+    for c in book.cells:
+        if c.cell_type == 'code' and not re.match(r'\s*#\|\s*(export|exports|exporti|default_exp|eval:)', c.source):
+            c.source = '#| eval: false\n' + c.source
+    nbformat.write(book, nb_path)
+
 def build_site(dest='_docs', results=None, log=None) -> Path:
     "Build the documentation site into `dest` from notebooks executed on the seed corpus."
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
@@ -605,7 +614,7 @@ def build_site(dest='_docs', results=None, log=None) -> Path:
     for nb in sorted(nbs.glob('*.ipynb')):
         target = staged/page_name(nb.name)
         if nb.name in stage_nbs: shutil.copy2(Path(results)/'notebooks'/nb.name, target)
-        elif nb.name in tools: shutil.copy2(nb, target)
+        elif nb.name in tools: shutil.copy2(nb, target); _recorded_only(target)
         elif any(c.cell_type == 'code' for c in nbformat.read(nb, as_version=4).cells):
             log(f"executing {nb.name} for the docs ...")
             pm.execute_notebook(str(nb), str(target), kernel_name='python3', cwd=str(nbs), progress_bar=False)
