@@ -272,7 +272,8 @@ def run_tasks(client, # a `distributed.Client`
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
     from tqdm.auto import tqdm
-    args = [client.scatter(a, broadcast=True) if isinstance(a, (pd.DataFrame, dict, list)) else a for a in args]
+    big = lambda a: isinstance(a, (pd.DataFrame, dict, list)) and len(a) > 0  # Dask refuses to scatter nothing
+    args = [client.scatter(a, broadcast=True) if big(a) else a for a in args]
     futs = [client.submit(fn, it, *args, pure=False) for it in items]
     where = {f.key: i for i, f in enumerate(futs)}
     try:
