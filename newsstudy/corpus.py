@@ -41,15 +41,15 @@ __all__ = ['ARTICLE_EXTS', 'JSON_FIELDS', 'MAX_NESTING', 'PROBLEM_COLUMNS', 'BOI
            'read_stage', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'line_docs', 'merge_line_docs',
            'repeated_from', 'repeated_lines', 'is_heading_line', 'is_title_line', 'is_abbreviation', 'ends_sentence',
            'wrap_breaks', 'Layout', 'layout', 'title_span', 'zipf', 'glue_split', 'word_counts', 'corpus_vocabulary',
-           'GlueTokenizer', 'matmul_ops', 'pos', 'load_nlp', 'children', 'lefts', 'subtree', 'sentence_spans',
-           'non_content', 'sentence_rows', 'quote_spans', 'actor', 'is_medium', 'owner', 'gender', 'agrees',
-           'inverted_speaker', 'speaker_token', 'antecedent', 'resolve_speaker', 'quote_verb', 'quote_kind',
+           'GlueTokenizer', 'matmul_ops', 'pos', 'load_nlp', 'doc_text', 'children', 'lefts', 'subtree',
+           'sentence_spans', 'non_content', 'sentence_rows', 'quote_spans', 'actor', 'is_medium', 'owner', 'gender',
+           'agrees', 'inverted_speaker', 'speaker_token', 'antecedent', 'resolve_speaker', 'quote_verb', 'quote_kind',
            'quote_rows', 'same_speaker', 'speaker_predictions', 'speaker_accuracy', 'entity_rows', 'canonical_names',
            'slash_number', 'split_approx', 'number_value', 'date_iso', 'number_rows', 'source_kind', 'attribution_rows',
            'count_words', 'chunk_spans', 'join_docs', 'parse_docs', 'document_row', 'doc_tables', 'language_of',
            'outlet_names', 'relabel_outlets', 'corpus_outlets', 'parse_records', 'uncovered', 'check_coverage',
-           'finish_table', 'doc_counts', 'parse_part', 'corpus_context', 'corpus_summary', 'document_tables',
-           'parse_corpus', 'composition_figure', 'extraction_figure', 'parse_stage']
+           'finish_table', 'doc_counts', 'parse_part', 'corpus_context', 'corpus_summary', 'inferred',
+           'document_tables', 'parse_corpus', 'composition_figure', 'extraction_figure', 'parse_stage']
 
 # %% ../nbs/00_corpus.ipynb #c008
 ARTICLE_EXTS = ('.txt', '.html', '.htm', '.json', '.jsonl') + TABLE_EXTS + WARC_EXTS  # file endings read as articles
@@ -975,6 +975,7 @@ class GlueTokenizer:
             else:
                 words.append(tok.text); spaces.append(bool(tok.whitespace_))
         doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data['newsstudy_text'] = text  # the same characters (see `doc_text`)
         _preset_starts(doc, starts)
         doc.user_data['glue'] = notes
         doc.user_data['starts'] = _start_offsets(doc)  # the parser may drop some: re-applied in `sentence_spans`
@@ -993,7 +994,7 @@ def _preset_starts(doc, # a Doc straight from the tokenizer
                    max_tokens: int = MAX_SENT_TOKENS, # a longer run of tokens without `.!?` is cut
                   ):
     "Start sentences after line breaks, glued full stops, at `starts`, and after `max_tokens` tokens without `.!?`."
-    text = doc.text  # built once: `Doc.text` joins every token each time it is read
+    text = doc_text(doc)  # built once: `Doc.text` joins every token each time it is read
     quotes, breaks = [m.start() for m in re.finditer('"', text)], [m.start() for m in re.finditer('\n', text)]
     def closing(q):  # is this quote mark a closing one? (straight quotes: by their parity on the line)
         if q.text in ('”', '’'): return True
@@ -1067,6 +1068,12 @@ def _kids(doc) -> dict:
         doc.user_data['newsstudy_kids'] = k
     return k
 
+def doc_text(doc) -> str:
+    "`doc.text`, built once per Doc: spaCy joins every token each time `Doc.text` is read."
+    t = doc.user_data.get('newsstudy_text')
+    if t is None: t = doc.user_data['newsstudy_text'] = doc.text
+    return t
+
 def children(tok) -> list:
     "The token's syntactic children."
     return [tok.doc[i] for i in _kids(tok.doc).get(tok.i, [])]
@@ -1124,7 +1131,7 @@ def _continues(prev: str, gap: str, text: str) -> bool:
 # %% ../nbs/00_corpus.ipynb #h051
 def sentence_spans(doc) -> list[tuple[int, int]]:
     "Character spans of the sentences: the parser's and the glue component's, with mid-sentence cuts and bare markers joined."
-    text, forced = doc.text, set(doc.user_data.get('starts', []))  # `doc.text` read once: each read joins every token
+    text, forced = doc_text(doc), set(doc.user_data.get('starts', []))  # `doc.text` read once: each read joins every token
     cuts = sorted({s.start for s in doc.sents} | {t.i for t in doc if t.idx in forced and not t.is_space} | {len(doc)})
     spans = [sp for a, b in zip(cuts, cuts[1:]) if (sp := _tok_span(doc[a:b]))]
     out = []
@@ -1157,7 +1164,7 @@ def _splice_evidence(glue: list, a: int, b: int, text: str, prev: tuple = (0, 0)
 
 def sentence_rows(doc_id: str, doc, lay: Layout) -> list[dict]:
     "The `sentences` rows of one parsed document (body sentences from spaCy, headings from the layout)."
-    t = doc.text  # the analysis text with boilerplate and headings blanked, wraps read as spaces
+    t = doc_text(doc)  # the analysis text with boilerplate and headings blanked, wraps read as spaces
     items = sorted([(a, b, False) for a, b in sentence_spans(doc)] + [(h.start, h.end, True) for h in lay.headings])
     notes = doc.user_data.get('glue', [])
     glue = (sorted((g[0], g[3]) for g in notes if g[2] == 'words'),
@@ -1422,12 +1429,12 @@ def quote_verb(doc, a: int, b: int, # the parsed document; the quote's offsets
     "(verb, introduced?) of a quote: the nearest speech verb of its sentences, else of a sentence before ending in `:`."
     ends = [s['end'] for s in sents]
     lo = sents[sid]['start'] if sents else 0
-    hi = ends[k] if (k := bisect_left(ends, b)) < len(ends) else len(doc.text)
+    hi = ends[k] if (k := bisect_left(ends, b)) < len(ends) else len(doc_text(doc))
     if cands := _verbs_in(doc, lo, hi, inside):
         return min(cands, key=lambda v: min(abs(v.idx - a), abs(v.idx - b))), False
-    if sid and not doc.text[lo:a].strip(' \n"“‘'):  # `X said:` closing the sentence (paragraph) before
+    if sid and not doc_text(doc)[lo:a].strip(' \n"“‘'):  # `X said:` closing the sentence (paragraph) before
         p = sents[sid - 1]
-        if doc.text[p['start']:p['end']].rstrip().endswith(':'):
+        if doc_text(doc)[p['start']:p['end']].rstrip().endswith(':'):
             if cands := _verbs_in(doc, p['start'], p['end'], inside): return cands[-1], True
     return None, False
 
@@ -1450,7 +1457,8 @@ def _continued_quote(t: str, prev: dict | None, sents: list[dict], sid: int, a: 
 
 def quote_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
     "The `quotes` rows of one parsed document."
-    t, ents, spans = doc.text, _ent_index(doc), quote_spans(doc.text)
+    t = doc_text(doc)
+    ents, spans = _ent_index(doc), quote_spans(t)
     inside = np.zeros(len(t) + 1, bool)
     for a, b, _ in spans: inside[a:b] = True
     rows, prev, genders, starts = [], None, {}, [s['start'] for s in sents]
@@ -1705,8 +1713,8 @@ def source_kind(name: str | None, role: str | None, label: str | None, outlets: 
 def attribution_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
     "The `attributions` rows of one parsed document."
     ents, rows = _ent_index(doc), []
-    starts, inside = [s['start'] for s in sents], np.zeros(len(doc.text) + 1, bool)
-    for a, b, _ in quote_spans(doc.text): inside[a:b] = True
+    starts, inside = [s['start'] for s in sents], np.zeros(len(doc_text(doc)) + 1, bool)
+    for a, b, _ in quote_spans(doc_text(doc)): inside[a:b] = True
     def add(cue_tok, cue, who):
         name, role, label = None, None, None
         if who is not None:
@@ -1783,6 +1791,7 @@ def join_docs(parts: list[tuple[int, object]]):
         doc = Doc.from_docs([d for _, d in parts], ensure_whitespace=False)
     doc.user_data['glue'] = [(s + o, e + o, k, ev) for o, d in parts for s, e, k, ev in d.user_data.get('glue', [])]
     doc.user_data['starts'] = [s + o for o, d in parts for s in d.user_data.get('starts', [])]
+    doc.user_data['newsstudy_text'] = ''.join(doc_text(d) for _, d in parts)  # consecutive chunks
     return doc
 
 # %% ../nbs/00_corpus.ipynb #h076
@@ -1974,6 +1983,12 @@ def corpus_summary(part: tuple[int, list[str]], # (corpus index of the first doc
     offset, texts = part
     return word_counts(texts), line_docs([analysis_text(t) for t in texts], offset)
 
+# %% ../nbs/00_corpus.ipynb #k046
+def inferred(df: pd.DataFrame) -> pd.DataFrame:
+    "`df` with each column's type inferred from its values, as for one frame built from all rows at once."
+    # concatenated partitions keep each part's type: a text column that is all null in one part would become `object`
+    return pd.DataFrame({c: df[c].astype(object).where(df[c].notna(), None).tolist() for c in df.columns}, index=df.index)
+
 # %% ../nbs/00_corpus.ipynb #k044
 def document_tables(parts: list[dict], # `parse_part` results
                     records: list[Record], # the corpus's records, in corpus order
@@ -1981,7 +1996,7 @@ def document_tables(parts: list[dict], # `parse_part` results
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     "The `documents` table (in corpus order) and the `problems` table with the documents that were not analysed."
     order = {r.doc_id: i for i, r in enumerate(records)}
-    docs = pd.concat([p['tables']['documents'] for p in parts], ignore_index=True)
+    docs = inferred(pd.concat([p['tables']['documents'] for p in parts], ignore_index=True))
     docs = docs.iloc[np.argsort(docs.doc_id.map(order).to_numpy(), kind='stable')].reset_index(drop=True)
     empty = sorted((q for p in parts for q in p['empty']), key=lambda q: order[q['doc_id']])
     for q in empty: warnings.warn(f"{q['path']}: {q['detail']}", stacklevel=2)

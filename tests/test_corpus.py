@@ -19,10 +19,6 @@ def _paragraphs(path):
     return lines if len(lines) > 3 else [s for s in re.split(r'(?<=[.!?])\s*(?=[A-Z"“])', text) if len(s.split()) > 8]
 
 
-def _tables(out):
-    return {n: read_table(out, n) for n in ('documents', 'sentences', 'boilerplate', 'quotes', 'problems', 'entities')}
-
-
 def test_json_corpus(tmp_path):
     seeds = sorted(SEEDS.glob('*.txt'))
     corpus = tmp_path/'json'; corpus.mkdir()
@@ -31,9 +27,7 @@ def test_json_corpus(tmp_path):
     (corpus/'batch.json').write_text(json.dumps(records[:2]))
     lines = [json.dumps(dict(title='Unrelated', text=records[2]['body'], date='Sept 11', cluster='other')), '{"title": "broken', json.dumps({'title': 'no text'})]
     (corpus/'stream.jsonl').write_text('\n'.join(lines) + '\n')
-    r = newsstudy('run', '--corpus', corpus, '--out', tmp_path/'out')
-    assert r.returncode == 0, r.stderr[-3000:]
-    t = _tables(tmp_path/'out')
+    t = _stage(None, corpus, tmp_path/'out', 100)  # the stage's steps in this process; the tables as written
     d = t['documents'].set_index('doc_id')
     assert sorted(d.index) == ['batch-0', 'batch-1', 'stream-1']
     assert d.loc['batch-0', 'title'] == 'Version 0 of the story' and d.loc['batch-0', 'date'] == '2022-09-10'
@@ -58,9 +52,7 @@ def test_html_corpus(tmp_path):
     for i, s in enumerate(sorted(SEEDS.glob('*.txt'))):
         (corpus/f'page{i}.html').write_text(_page(f'Xi to leave China for the first time in years ({i})', f'Site {i}', f'2022-09-1{i}', _paragraphs(s)[:15]))
     (corpus/'broken.htm').write_text('this file is not html at all')
-    r = newsstudy('run', '--corpus', corpus, '--out', tmp_path/'out')
-    assert r.returncode == 0, r.stderr[-3000:]
-    t = _tables(tmp_path/'out')
+    t = _stage(None, corpus, tmp_path/'out', 100)  # the stage's steps in this process; the tables as written
     d = t['documents'].set_index('doc_id')
     assert sorted(d.index) == ['page0', 'page1', 'page2'] and set(d.format) == {'html'}
     assert d.title.str.startswith('Xi to leave China').all() and list(d.source) == ['Site 0', 'Site 1', 'Site 2']
@@ -77,9 +69,7 @@ def test_bad_files_are_reported_and_the_rest_runs(tmp_path):
     (corpus/'empty.txt').write_text('')
     (corpus/'blob.txt').write_bytes(bytes(range(256)) * 4)
     (corpus/'bad.json').write_text('[{"title": ')
-    r = newsstudy('run', '--corpus', corpus, '--out', tmp_path/'out')
-    assert r.returncode == 0, r.stderr[-3000:]
-    t = _tables(tmp_path/'out')
+    t = _stage(None, corpus, tmp_path/'out', 100)  # the stage's steps in this process; the tables as written
     assert t['documents'].doc_id.tolist() == ['good']
     assert dict(zip(t['problems'].path, t['problems'].reason)) == {'bad.json': 'malformed_json', 'blob.txt': 'binary', 'empty.txt': 'empty'}
     assert (SEEDS/'001_ade43d5ebca5c6ca.txt').read_bytes() == (corpus/'good.txt').read_bytes(), 'raw files untouched'
