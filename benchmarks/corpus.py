@@ -99,11 +99,11 @@ STAGE = """
 import sys, time, warnings
 warnings.simplefilter('ignore')
 from pathlib import Path
-from newsstudy.corpus import read_stage, corpus_context, parse_stage, layout, load_nlp, MODEL
-from newsstudy.common import dask_client
+from newsstudy.corpus import load_nlp, MODEL
 corpus, what = Path(sys.argv[1]), sys.argv[2]
 if what == 'pipe':  # spaCy alone: the same pipeline and texts (layout done before the clock starts), 2 processes
     import spacy
+    from newsstudy.corpus import read_stage, corpus_context, layout
     records = read_stage(None, corpus)[0]; ctx = corpus_context(None, records)
     texts = [layout(r.text, ctx['repeated'], r.meta.get('title'), r.format == 'txt').text for r in records]
     nlp = spacy.load(MODEL, exclude=['lemmatizer', 'attribute_ruler'])
@@ -111,6 +111,8 @@ if what == 'pipe':  # spaCy alone: the same pipeline and texts (layout done befo
     t0 = time.perf_counter(); n = sum(1 for _ in nlp.pipe(texts, batch_size=16, n_process=2)); secs = time.perf_counter() - t0
 elif what == 'stage':  # the production path: read, summaries, parse and write, on 2 workers whose models are loaded
     import tempfile
+    from newsstudy.corpus import read_stage, corpus_context, parse_stage
+    from newsstudy.common import dask_client
     with dask_client('', 2) as client, tempfile.TemporaryDirectory() as out:
         client.run(load_nlp)
         t0 = time.perf_counter()
@@ -130,14 +132,18 @@ def stage(n: int, corpus: str | None, old: str | None):
         folder = Path(corpus) if corpus else make_corpus(n, Path(d))
         print(f'corpus stage on {folder if corpus else f"{n:,} perturbed seed documents"} (2 cores; other work on the machine adds noise)')
         runs = [('pipe', str(ROOT)), ('stage', str(ROOT))] + ([('old', old)] if old else [])
+        runs = [r for r in runs if r[0] in (ONLY or r[0])]
         for what, path in runs:
             env = dict(os.environ, PYTHONPATH=path)
             subprocess.run([sys.executable, '-c', STAGE, str(folder), what], check=True, env=env, cwd=path)
 
 
+ONLY = None  # `--only old,pipe`: some of the runs
+
 if __name__ == '__main__':
     if sys.argv[1:2] == ['--stage']:
         opt = lambda k: sys.argv[sys.argv.index(k) + 1] if k in sys.argv else None
+        ONLY = opt('--only') and opt('--only').split(',')
         stage(int(sys.argv[2]), opt('--corpus'), opt('--old'))
     elif sys.argv[1:2] == ['--one']: one(int(sys.argv[2]))
     elif sys.argv[1:2] == ['--large-one']: large(sys.argv[2])

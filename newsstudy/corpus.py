@@ -1062,9 +1062,10 @@ def _kids(doc) -> dict:
     # text with preset sentence starts; `head` links are always valid, so the tree is walked through them only.
     k = doc.user_data.get('newsstudy_kids')
     if k is None:
-        k = defaultdict(list)
-        for t in doc:
-            if t.head.i != t.i: k[t.head.i].append(t.i)
+        from spacy.attrs import HEAD
+        k, own = defaultdict(list), np.arange(len(doc))
+        heads = own + doc.to_array([HEAD]).astype(np.int64)  # HEAD is the offset to the head (negative ones wrapped)
+        for i in np.flatnonzero(heads != own).tolist(): k[int(heads[i])].append(i)  # from arrays: no Token objects
         doc.user_data['newsstudy_kids'] = k
     return k
 
@@ -1996,7 +1997,8 @@ def document_tables(parts: list[dict], # `parse_part` results
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     "The `documents` table (in corpus order) and the `problems` table with the documents that were not analysed."
     order = {r.doc_id: i for i, r in enumerate(records)}
-    docs = inferred(pd.concat([p['tables']['documents'] for p in parts], ignore_index=True))
+    docs = [d for p in parts if len(d := p['tables']['documents'])]  # an empty part would turn counts into floats
+    docs = inferred(pd.concat(docs, ignore_index=True)) if docs else parts[0]['tables']['documents']
     docs = docs.iloc[np.argsort(docs.doc_id.map(order).to_numpy(), kind='stable')].reset_index(drop=True)
     empty = sorted((q for p in parts for q in p['empty']), key=lambda q: order[q['doc_id']])
     for q in empty: warnings.warn(f"{q['path']}: {q['detail']}", stacklevel=2)

@@ -287,7 +287,7 @@ def _stage(client, corpus, out, size):
 
 
 def _same(a: dict, b: dict):
-    for n in TABLES: pd.testing.assert_frame_equal(a[n], b[n], check_dtype=False, obj=n)
+    for n in TABLES: pd.testing.assert_frame_equal(a[n], b[n], obj=n)
 
 
 def test_partition_size_and_workers_do_not_change_the_tables(tmp_path):
