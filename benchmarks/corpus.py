@@ -3,6 +3,9 @@
     .venv/bin/python benchmarks/corpus.py            # 1,000 and 10,000 documents
     .venv/bin/python benchmarks/corpus.py 200 2000   # other sizes
     .venv/bin/python benchmarks/corpus.py --large    # one-document corpora that once were quadratic or crashed
+    .venv/bin/python benchmarks/corpus.py --stage 300 [--corpus DIR] [--old CHECKOUT]
+        # the stage on a local Dask cluster (2 workers) side by side with spaCy's own `nlp.pipe` (2 processes) on the
+        # same texts, and optionally the `parse_corpus` of another checkout (e.g. before a change), in the same minutes
 
 Each size runs in its own process, so its peak RSS is its own. Prints documents/s, MB/s, peak RSS, and the
 time the spaCy model took to load (included in the totals: it is paid once per run). `--large` times the hostile
@@ -92,8 +95,57 @@ def large(name: str):
           f'{len(tables["sentences"]):,} sentences', flush=True)
 
 
+STAGE = """
+import sys, time, warnings
+warnings.simplefilter('ignore')
+from pathlib import Path
+from newsstudy.corpus import load_nlp, MODEL
+corpus, what = Path(sys.argv[1]), sys.argv[2]
+if what == 'pipe':  # spaCy alone: the same pipeline and texts (layout done before the clock starts), 2 processes
+    import spacy
+    from newsstudy.corpus import read_stage, corpus_context, layout
+    records = read_stage(None, corpus)[0]; ctx = corpus_context(None, records)
+    texts = [layout(r.text, ctx['repeated'], r.meta.get('title'), r.format == 'txt').text for r in records]
+    nlp = spacy.load(MODEL, exclude=['lemmatizer', 'attribute_ruler'])
+    list(nlp.pipe(texts[:20], batch_size=16, n_process=2))  # worker start-up and model load, not timed
+    t0 = time.perf_counter(); n = sum(1 for _ in nlp.pipe(texts, batch_size=16, n_process=2)); secs = time.perf_counter() - t0
+elif what == 'stage':  # the production path: read, summaries, parse and write, on 2 workers whose models are loaded
+    import tempfile
+    from newsstudy.corpus import read_stage, corpus_context, parse_stage
+    from newsstudy.common import dask_client
+    with dask_client('', 2) as client, tempfile.TemporaryDirectory() as out:
+        client.run(load_nlp)
+        t0 = time.perf_counter()
+        records, problems = read_stage(client, corpus, partition_size=100)
+        parts = parse_stage(client, records, corpus_context(client, records, 3, 100), out, 100)
+        secs = time.perf_counter() - t0; n = sum(len(p['tables']['documents']) for p in parts)
+else:  # another checkout's parse_corpus (its own defaults: 2 spaCy processes from 200 documents), model loaded first
+    from newsstudy.corpus import parse_corpus
+    load_nlp(); t0 = time.perf_counter(); n = len(parse_corpus(corpus)['documents']); secs = time.perf_counter() - t0
+print(f'{what:>6}: {n:,} documents in {secs:6.1f} s = {n / secs:5.1f} docs/s', flush=True)
+"""
+
+
+def stage(n: int, corpus: str | None, old: str | None):
+    "docs/s of the stage, of spaCy's `nlp.pipe` on the same texts and (optionally) of another checkout, one after another."
+    with tempfile.TemporaryDirectory() as d:
+        folder = Path(corpus) if corpus else make_corpus(n, Path(d))
+        print(f'corpus stage on {folder if corpus else f"{n:,} perturbed seed documents"} (2 cores; other work on the machine adds noise)')
+        runs = [('pipe', str(ROOT)), ('stage', str(ROOT))] + ([('old', old)] if old else [])
+        runs = [r for r in runs if r[0] in (ONLY or r[0])]
+        for what, path in runs:
+            env = dict(os.environ, PYTHONPATH=path)
+            subprocess.run([sys.executable, '-c', STAGE, str(folder), what], check=True, env=env, cwd=path)
+
+
+ONLY = None  # `--only old,pipe`: some of the runs
+
 if __name__ == '__main__':
-    if sys.argv[1:2] == ['--one']: one(int(sys.argv[2]))
+    if sys.argv[1:2] == ['--stage']:
+        opt = lambda k: sys.argv[sys.argv.index(k) + 1] if k in sys.argv else None
+        ONLY = opt('--only') and opt('--only').split(',')
+        stage(int(sys.argv[2]), opt('--corpus'), opt('--old'))
+    elif sys.argv[1:2] == ['--one']: one(int(sys.argv[2]))
     elif sys.argv[1:2] == ['--large-one']: large(sys.argv[2])
     elif sys.argv[1:2] == ['--large']:
         print('corpus stage: large single documents (parse time, model load excluded)')

@@ -7,6 +7,7 @@ Docs: https://newsstudy.github.io/newsstudy/corpus.html.md"""
 # %% ../nbs/00_corpus.ipynb #c004
 from __future__ import annotations
 import codecs, csv, errno, hashlib, json, math, os, re, stat, sys, tempfile, warnings
+from contextlib import ExitStack
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -18,6 +19,9 @@ import pandas as pd
 
 from .inputs import (TABLE_EXTS, WARC_EXTS, BOMS, InputError, table_records, warc_records, detect_language,
                               legacy_encoding)
+from .common import (atomic_write, write_table, read_table, save_figure, TableWriter, chunks, run_tasks,
+                              dask_client)
+_atomic = atomic_write  # the name other modules imported from here before `newsstudy.common` existed
 
 # %% auto #0
 __all__ = ['ARTICLE_EXTS', 'JSON_FIELDS', 'MAX_NESTING', 'PROBLEM_COLUMNS', 'BOILERPLATE_PATTERNS', 'LIST_MARKER',
@@ -27,23 +31,25 @@ __all__ = ['ARTICLE_EXTS', 'JSON_FIELDS', 'MAX_NESTING', 'PROBLEM_COLUMNS', 'BOI
            'MEDIUM_WORDS', 'PERSON_PRONOUNS', 'PERSON_NOUNS', 'ENTITY_LABELS', 'ENTITY_COLUMNS', 'DENOMINATORS',
            'NUMBER_WORDS', 'SCALES', 'FRACTIONS', 'ORDINALS', 'APPROX', 'NUMBER_COLUMNS', 'OUTLET_WORDS',
            'OFFICIAL_WORDS', 'ANONYMOUS_WORDS', 'ATTRIBUTION_COLUMNS', 'DOCUMENT_COLUMNS', 'BOILERPLATE_COLUMNS',
-           'TABLES', 'MAX_CHUNK', 'MIN_LANG_CONFIDENCE', 'article_ext', 'printable', 'entry_status', 'folder_status',
-           'scan_corpus', 'corpus_files', 'sha256', 'ManifestError', 'read_manifest', 'manifest_missing',
-           'verify_manifest', 'BadInput', 'utf16_guess', 'legacy_decode', 'decode', 'repair', 'analysis_text', 'Record',
-           'parse_fields', 'get_path', 'iso_date', 'is_reference', 'json_record', 'flatten_text', 'html_record',
-           'read_bytes', 'load_json', 'json_items', 'jsonl_items', 'make_record', 'json_records', 'file_records',
-           'table_file_records', 'html_bytes_text', 'warc_file_records', 'read_file', 'NoDocuments', 'read_one',
-           'unique_ids', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'repeated_lines',
-           'is_heading_line', 'is_title_line', 'is_abbreviation', 'ends_sentence', 'wrap_breaks', 'Layout', 'layout',
-           'title_span', 'zipf', 'glue_split', 'corpus_vocabulary', 'GlueTokenizer', 'matmul_ops', 'pos', 'load_nlp',
-           'children', 'lefts', 'subtree', 'sentence_spans', 'non_content', 'sentence_rows', 'quote_spans', 'actor',
-           'is_medium', 'owner', 'gender', 'agrees', 'inverted_speaker', 'speaker_token', 'antecedent',
-           'resolve_speaker', 'quote_verb', 'quote_kind', 'quote_rows', 'same_speaker', 'speaker_predictions',
-           'speaker_accuracy', 'entity_rows', 'canonical_names', 'slash_number', 'split_approx', 'number_value',
-           'date_iso', 'number_rows', 'source_kind', 'attribution_rows', 'count_words', 'chunk_spans', 'join_docs',
-           'parse_docs', 'document_row', 'doc_tables', 'language_of', 'corpus_outlets', 'parse_records', 'parse_corpus',
-           'write_table', 'read_table', 'save_figure', 'uncovered', 'check_coverage', 'composition_figure',
-           'extraction_figure']
+           'TABLES', 'MAX_CHUNK', 'MIN_LANG_CONFIDENCE', 'ROW_COLUMNS', 'SORTED', 'MAX_FIGURE_DOCS', 'article_ext',
+           'printable', 'entry_status', 'folder_status', 'scan_corpus', 'corpus_files', 'sha256', 'ManifestError',
+           'read_manifest', 'manifest_missing', 'verify_manifest', 'BadInput', 'utf16_guess', 'legacy_decode', 'decode',
+           'repair', 'analysis_text', 'Record', 'parse_fields', 'get_path', 'iso_date', 'is_reference', 'json_record',
+           'flatten_text', 'html_record', 'read_bytes', 'load_json', 'json_items', 'jsonl_items', 'make_record',
+           'json_records', 'file_records', 'table_file_records', 'html_bytes_text', 'warc_file_records', 'read_file',
+           'NoDocuments', 'read_unchecked', 'keep_first', 'read_one', 'unique_ids', 'read_part', 'gather_records',
+           'read_stage', 'read_corpus', 'Span', 'pattern_spans', 'sketch', 'jaccard', 'line_docs', 'merge_line_docs',
+           'repeated_from', 'repeated_lines', 'is_heading_line', 'is_title_line', 'is_abbreviation', 'ends_sentence',
+           'wrap_breaks', 'Layout', 'layout', 'title_span', 'zipf', 'glue_split', 'word_counts', 'corpus_vocabulary',
+           'GlueTokenizer', 'matmul_ops', 'pos', 'load_nlp', 'doc_text', 'children', 'lefts', 'subtree',
+           'sentence_spans', 'non_content', 'sentence_rows', 'quote_spans', 'actor', 'is_medium', 'owner', 'gender',
+           'agrees', 'inverted_speaker', 'speaker_token', 'antecedent', 'resolve_speaker', 'quote_verb', 'quote_kind',
+           'quote_rows', 'same_speaker', 'speaker_predictions', 'speaker_accuracy', 'entity_rows', 'canonical_names',
+           'slash_number', 'split_approx', 'number_value', 'date_iso', 'number_rows', 'source_kind', 'attribution_rows',
+           'count_words', 'chunk_spans', 'join_docs', 'parse_docs', 'document_row', 'doc_tables', 'language_of',
+           'outlet_names', 'relabel_outlets', 'corpus_outlets', 'parse_records', 'uncovered', 'check_coverage',
+           'finish_table', 'doc_counts', 'parse_part', 'corpus_context', 'corpus_summary', 'inferred',
+           'document_tables', 'parse_corpus', 'composition_figure', 'extraction_figure', 'parse_stage']
 
 # %% ../nbs/00_corpus.ipynb #c008
 ARTICLE_EXTS = ('.txt', '.html', '.htm', '.json', '.jsonl') + TABLE_EXTS + WARC_EXTS  # file endings read as articles
@@ -491,6 +497,37 @@ class NoDocuments(RuntimeError):
     "Not a single document could be read from the corpus."
 
 # %% ../nbs/00_corpus.ipynb #h080
+def read_unchecked(path: Path, folder: Path, # a corpus file, and the corpus folder
+                   max_bytes: int = 5_000_000, # a larger file (row, archived page) is refused
+                   fields=None, # the `json_fields` mapping
+                  ) -> tuple[str | None, list[Record], list[dict]]:
+    "(SHA-256, or None when the file could not be read; records; `problems` rows) of one corpus file, duplicates not checked."
+    rel, digest = printable(path.relative_to(folder).as_posix()), None
+    try:
+        kind = 'table' if article_ext(rel) in TABLE_EXTS else 'warc' if article_ext(rel) in WARC_EXTS else None
+        raw = None if kind else read_bytes(path, max_bytes)  # an export or archive holds many articles: no file limit
+        digest = sha256(path) if kind else hashlib.sha256(raw).hexdigest()
+        if kind == 'table': recs, probs = table_file_records(path, rel, fields, max_bytes)
+        elif kind == 'warc': recs, probs = warc_file_records(path, rel, max_bytes)
+        else: recs, probs = file_records(raw, rel, fields)
+    except (BadInput, InputError) as e: return digest, [], [_not_read(rel, e.reason, e.detail)]
+    except OSError as e: return digest, [], [_not_read(rel, 'unreadable', f'cannot read: {e.strerror or e}')]
+    except Exception as e: return digest, [], [_not_read(rel, 'error', f'could not be read: {_failure(e)}')]
+    for r in recs: r.meta['sha256'] = digest
+    return digest, recs, [_not_read(rel, q['reason'], q['detail'], q['doc_id']) for q in probs]
+
+# %% ../nbs/00_corpus.ipynb #k002
+def keep_first(rel: str, # the file, relative to the corpus folder (printable)
+               digest: str | None, recs: list, probs: list, # what `read_unchecked` gave for it
+               seen: dict, # SHA-256 -> path of the files kept so far (updated)
+              ) -> tuple[list[Record], list[dict]]:
+    "The file's records and problems, or one `duplicate` problem when a file with the same bytes came before it."
+    if digest is not None and digest in seen:
+        return [], [_not_read(rel, 'duplicate', f'duplicate of {seen[digest]} (same bytes)')]
+    if digest is not None: seen[digest] = rel
+    return recs, probs
+
+# %% ../nbs/00_corpus.ipynb #k003
 def read_one(path: Path, folder: Path, # a corpus file, and the corpus folder
              seen: dict, # SHA-256 -> path of the files read so far (updated): a file seen before is a duplicate
              max_bytes: int = 5_000_000, # a larger file (row, archived page) is refused
@@ -498,20 +535,7 @@ def read_one(path: Path, folder: Path, # a corpus file, and the corpus folder
             ) -> tuple[list[Record], list[dict]]:
     "Records and `problems` rows of one corpus file."
     rel = printable(path.relative_to(folder).as_posix())
-    try:
-        kind = 'table' if article_ext(rel) in TABLE_EXTS else 'warc' if article_ext(rel) in WARC_EXTS else None
-        raw = None if kind else read_bytes(path, max_bytes)  # an export or archive holds many articles: no file limit
-        digest = sha256(path) if kind else hashlib.sha256(raw).hexdigest()
-        if digest in seen: raise BadInput('duplicate', f'duplicate of {seen[digest]} (same bytes)')
-        seen[digest] = rel
-        if kind == 'table': recs, probs = table_file_records(path, rel, fields, max_bytes)
-        elif kind == 'warc': recs, probs = warc_file_records(path, rel, max_bytes)
-        else: recs, probs = file_records(raw, rel, fields)
-    except (BadInput, InputError) as e: return [], [_not_read(rel, e.reason, e.detail)]
-    except OSError as e: return [], [_not_read(rel, 'unreadable', f'cannot read: {e.strerror or e}')]
-    except Exception as e: return [], [_not_read(rel, 'error', f'could not be read: {_failure(e)}')]
-    for r in recs: r.meta['sha256'] = digest
-    return recs, [_not_read(rel, q['reason'], q['detail'], q['doc_id']) for q in probs]
+    return keep_first(rel, *read_unchecked(path, folder, max_bytes, fields), seen)
 
 # %% ../nbs/00_corpus.ipynb #h042
 def unique_ids(records: list[Record]) -> list[dict]:
@@ -532,18 +556,55 @@ def unique_ids(records: list[Record]) -> list[dict]:
     return out
 
 # %% ../nbs/00_corpus.ipynb #h044
-def read_corpus(folder, max_bytes: int = 5_000_000, fields=None) -> tuple[list[Record], pd.DataFrame]:
-    "Every record of the corpus in `folder`, and the `problems` table."
-    folder = Path(folder); fields = parse_fields(fields)
-    files, problems = scan_corpus(folder)
-    problems += [_not_read(f, 'missing', 'listed in MANIFEST.csv but not found') for f in manifest_missing(folder)]
-    records, seen = [], {}
-    for p in files:
-        recs, probs = read_one(p, folder, seen, max_bytes, fields)
-        records += recs; problems += probs
+def read_part(paths: list, # corpus files (one partition), as strings
+              folder, # the corpus folder
+              max_bytes: int = 5_000_000, # a larger file is refused
+              fields=(), # the `json_fields` mapping, as a dict or its items
+             ) -> list[tuple]:
+    "Dask task: `(rel, digest, records, problems)` of each file of a partition (duplicates are the driver's to find)."
+    folder, fields = Path(folder), dict(fields or ())
+    return [(printable(Path(p).relative_to(folder).as_posix()), *read_unchecked(Path(p), folder, max_bytes, fields))
+            for p in paths]
+
+# %% ../nbs/00_corpus.ipynb #k010
+def gather_records(parts: list, # `read_part` results, in partition order
+                   problems: list, # `problems` rows of the scan (entries not read, files missing)
+                  ) -> tuple[list[Record], pd.DataFrame]:
+    "The corpus's records (duplicates dropped, ids made unique) and the `problems` table."
+    records, seen, problems = [], {}, list(problems)
+    for rel, digest, recs, probs in (x for part in parts for x in part):
+        recs, probs = keep_first(rel, digest, recs, probs, seen); records += recs; problems += probs
     problems += unique_ids(records)
     for q in problems: warnings.warn(f"{q['path']}: {q['detail']}", stacklevel=2)
     return records, pd.DataFrame(sorted(problems, key=lambda q: q['path']), columns=PROBLEM_COLUMNS)
+
+# %% ../nbs/00_corpus.ipynb #k011
+def _results(client, # a `distributed.Client`, or None: run in this process
+             fn, items: list, *args, desc: str = 'tasks'):
+    "`(i, fn(items[i], *args))` for each item: Dask tasks on `client` (`run_tasks`), or calls in this process."
+    if client is None: yield from ((i, fn(it, *args)) for i, it in enumerate(items)); return
+    import newsstudy.corpus as m  # workers import the task: the module's function, not a notebook's copy of it
+    yield from run_tasks(client, getattr(m, fn.__name__), items, *args, desc=desc)
+
+# %% ../nbs/00_corpus.ipynb #k012
+def read_stage(client, # a `distributed.Client`, or None: read in this process
+               folder, # the corpus folder
+               max_bytes: int = 5_000_000, # a larger file is refused
+               fields=None, # the `json_fields` mapping (or its `name:path,...` form)
+               partition_size: int = 100, # files per task
+              ) -> tuple[list[Record], pd.DataFrame]:
+    "Every record of the corpus in `folder`, its files read in partitions, and the `problems` table."
+    folder, fields = Path(folder), parse_fields(fields)
+    files, problems = scan_corpus(folder)
+    problems += [_not_read(f, 'missing', 'listed in MANIFEST.csv but not found') for f in manifest_missing(folder)]
+    parts = chunks([str(f) for f in files], partition_size)
+    done = dict(_results(client, read_part, parts, str(folder), max_bytes, tuple(fields.items()), desc='read files'))
+    return gather_records([done[i] for i in range(len(parts))], problems)
+
+# %% ../nbs/00_corpus.ipynb #k013
+def read_corpus(folder, max_bytes: int = 5_000_000, fields=None) -> tuple[list[Record], pd.DataFrame]:
+    "Every record of the corpus in `folder`, and the `problems` table (read in this process)."
+    return read_stage(None, folder, max_bytes, fields, partition_size=sys.maxsize)
 
 # %% ../nbs/00_corpus.ipynb #c031
 _MONTH = r'(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?'
@@ -617,21 +678,48 @@ def jaccard(a: np.ndarray, b: np.ndarray, k: int = 128) -> float:
     u = np.union1d(a, b)[:k]
     return len(np.intersect1d(u, np.intersect1d(a, b))) / max(1, len(u))
 
-def repeated_lines(texts: list[str], min_docs: int = 3, max_sim: float = 0.2) -> set[str]:
-    "Normalised short non-prose lines repeated across at least `min_docs` otherwise dissimilar texts."
+# %% ../nbs/00_corpus.ipynb #k020
+def line_docs(texts: list[str], # analysis texts of consecutive documents
+              offset: int = 0, # corpus index of the first of them
+              keep: int = 8, # document indices kept per line: the first ones
+             ) -> dict[str, tuple[int, list[int]]]:
+    "Per normalised short non-prose line: (how many of the documents hold it, the first `keep` of them)."
     where = defaultdict(set)
-    for i, t in enumerate(texts):
+    for i, t in enumerate(texts, offset):
         for line in t.splitlines():
             if line.strip() and len(line.split()) <= 15 and not _is_prose(line): where[_norm_line(line)].add(i)
+    return {line: (len(d), sorted(d)[:keep]) for line, d in where.items()}
+
+# %% ../nbs/00_corpus.ipynb #k021
+def merge_line_docs(into: dict, # a `line_docs` summary (updated)
+                    part: dict, # the summary of other documents
+                    keep: int = 8, # document indices kept per line
+                   ) -> dict:
+    "`into` with `part` added: counts summed, the first `keep` indices of both (any order of partitions)."
+    for line, (n, ids) in part.items():
+        m, old = into.get(line, (0, []))
+        into[line] = (m + n, sorted(old + ids)[:keep])
+    return into
+
+# %% ../nbs/00_corpus.ipynb #k022
+def repeated_from(summary: dict, # `line_docs` of the whole corpus
+                  sketch_of, # document index -> its `sketch`
+                  min_docs: int = 3, # a line in fewer documents is not furniture
+                  max_sim: float = 0.2, # documents this similar (mean Jaccard) are versions of one text, not a site's pages
+                 ) -> set[str]:
+    "Lines of `summary` found in at least `min_docs` documents whose first eight are otherwise dissimilar."
     found, sketches = set(), {}
-    for line, docs in where.items():
-        if len(docs) < min_docs: continue
-        ids = sorted(docs)[:8]
+    for line, (n, ids) in summary.items():
+        if n < min_docs: continue
         for i in ids:
-            if i not in sketches: sketches[i] = sketch(texts[i])
-        sims = [jaccard(sketches[a], sketches[b]) for n, a in enumerate(ids) for b in ids[n + 1:]]
-        if np.mean(sims) < max_sim: found.add(line)
+            if i not in sketches: sketches[i] = sketch_of(i)
+        if np.mean([jaccard(sketches[a], sketches[b]) for k, a in enumerate(ids) for b in ids[k + 1:]]) < max_sim: found.add(line)
     return found
+
+# %% ../nbs/00_corpus.ipynb #k023
+def repeated_lines(texts: list[str], min_docs: int = 3, max_sim: float = 0.2) -> set[str]:
+    "Normalised short non-prose lines repeated across at least `min_docs` otherwise dissimilar texts."
+    return repeated_from(line_docs(texts), lambda i: sketch(texts[i]), min_docs, max_sim)
 
 # %% ../nbs/00_corpus.ipynb #c038
 _DATE_LINE = re.compile(r'(?im)\A[ \t\n]*(?:(?:date|published|updated|posted)[ \t]*[:\-]?[ \t]*)?'
@@ -843,11 +931,16 @@ def glue_split(tok: str, # a token as spaCy's tokenizer cut it
         return [tok[:i], tok[i:]], 'words', f'glued words {tok!r} = {tok[:i]!r} + {tok[i:]!r}'
     return None
 
+def word_counts(texts) -> Counter:
+    "How often each lower-cased word (run of letters) occurs in `texts` (a partition's share of `corpus_vocabulary`)."
+    return Counter(w.lower() for t in texts for w in re.findall(r'[^\W\d_]+', t))
+
 def corpus_vocabulary(texts, # the texts of the corpus
                       min_count: int = 2, # a word seen this often is a word of the corpus, not a glue
+                      counts: Counter | None = None, # `word_counts` of the texts, when already counted (then `texts` is not read)
                      ) -> frozenset:
     "Lower-cased words (runs of letters) that occur at least `min_count` times in `texts`."
-    counts = Counter(w.lower() for t in texts for w in re.findall(r'[^\W\d_]+', t))
+    counts = word_counts(texts) if counts is None else counts
     return frozenset(w for w, n in counts.items() if n >= min_count)
 
 # %% ../nbs/00_corpus.ipynb #c048
@@ -882,6 +975,7 @@ class GlueTokenizer:
             else:
                 words.append(tok.text); spaces.append(bool(tok.whitespace_))
         doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data['newsstudy_text'] = text  # the same characters (see `doc_text`)
         _preset_starts(doc, starts)
         doc.user_data['glue'] = notes
         doc.user_data['starts'] = _start_offsets(doc)  # the parser may drop some: re-applied in `sentence_spans`
@@ -900,7 +994,7 @@ def _preset_starts(doc, # a Doc straight from the tokenizer
                    max_tokens: int = MAX_SENT_TOKENS, # a longer run of tokens without `.!?` is cut
                   ):
     "Start sentences after line breaks, glued full stops, at `starts`, and after `max_tokens` tokens without `.!?`."
-    text = doc.text  # built once: `Doc.text` joins every token each time it is read
+    text = doc_text(doc)  # built once: `Doc.text` joins every token each time it is read
     quotes, breaks = [m.start() for m in re.finditer('"', text)], [m.start() for m in re.finditer('\n', text)]
     def closing(q):  # is this quote mark a closing one? (straight quotes: by their parity on the line)
         if q.text in ('”', '’'): return True
@@ -968,11 +1062,18 @@ def _kids(doc) -> dict:
     # text with preset sentence starts; `head` links are always valid, so the tree is walked through them only.
     k = doc.user_data.get('newsstudy_kids')
     if k is None:
-        k = defaultdict(list)
-        for t in doc:
-            if t.head.i != t.i: k[t.head.i].append(t.i)
+        from spacy.attrs import HEAD
+        k, own = defaultdict(list), np.arange(len(doc))
+        heads = own + doc.to_array([HEAD]).astype(np.int64)  # HEAD is the offset to the head (negative ones wrapped)
+        for i in np.flatnonzero(heads != own).tolist(): k[int(heads[i])].append(i)  # from arrays: no Token objects
         doc.user_data['newsstudy_kids'] = k
     return k
+
+def doc_text(doc) -> str:
+    "`doc.text`, built once per Doc: spaCy joins every token each time `Doc.text` is read."
+    t = doc.user_data.get('newsstudy_text')
+    if t is None: t = doc.user_data['newsstudy_text'] = doc.text
+    return t
 
 def children(tok) -> list:
     "The token's syntactic children."
@@ -1031,7 +1132,7 @@ def _continues(prev: str, gap: str, text: str) -> bool:
 # %% ../nbs/00_corpus.ipynb #h051
 def sentence_spans(doc) -> list[tuple[int, int]]:
     "Character spans of the sentences: the parser's and the glue component's, with mid-sentence cuts and bare markers joined."
-    text, forced = doc.text, set(doc.user_data.get('starts', []))  # `doc.text` read once: each read joins every token
+    text, forced = doc_text(doc), set(doc.user_data.get('starts', []))  # `doc.text` read once: each read joins every token
     cuts = sorted({s.start for s in doc.sents} | {t.i for t in doc if t.idx in forced and not t.is_space} | {len(doc)})
     spans = [sp for a, b in zip(cuts, cuts[1:]) if (sp := _tok_span(doc[a:b]))]
     out = []
@@ -1064,7 +1165,7 @@ def _splice_evidence(glue: list, a: int, b: int, text: str, prev: tuple = (0, 0)
 
 def sentence_rows(doc_id: str, doc, lay: Layout) -> list[dict]:
     "The `sentences` rows of one parsed document (body sentences from spaCy, headings from the layout)."
-    t = doc.text  # the analysis text with boilerplate and headings blanked, wraps read as spaces
+    t = doc_text(doc)  # the analysis text with boilerplate and headings blanked, wraps read as spaces
     items = sorted([(a, b, False) for a, b in sentence_spans(doc)] + [(h.start, h.end, True) for h in lay.headings])
     notes = doc.user_data.get('glue', [])
     glue = (sorted((g[0], g[3]) for g in notes if g[2] == 'words'),
@@ -1329,12 +1430,12 @@ def quote_verb(doc, a: int, b: int, # the parsed document; the quote's offsets
     "(verb, introduced?) of a quote: the nearest speech verb of its sentences, else of a sentence before ending in `:`."
     ends = [s['end'] for s in sents]
     lo = sents[sid]['start'] if sents else 0
-    hi = ends[k] if (k := bisect_left(ends, b)) < len(ends) else len(doc.text)
+    hi = ends[k] if (k := bisect_left(ends, b)) < len(ends) else len(doc_text(doc))
     if cands := _verbs_in(doc, lo, hi, inside):
         return min(cands, key=lambda v: min(abs(v.idx - a), abs(v.idx - b))), False
-    if sid and not doc.text[lo:a].strip(' \n"“‘'):  # `X said:` closing the sentence (paragraph) before
+    if sid and not doc_text(doc)[lo:a].strip(' \n"“‘'):  # `X said:` closing the sentence (paragraph) before
         p = sents[sid - 1]
-        if doc.text[p['start']:p['end']].rstrip().endswith(':'):
+        if doc_text(doc)[p['start']:p['end']].rstrip().endswith(':'):
             if cands := _verbs_in(doc, p['start'], p['end'], inside): return cands[-1], True
     return None, False
 
@@ -1357,7 +1458,8 @@ def _continued_quote(t: str, prev: dict | None, sents: list[dict], sid: int, a: 
 
 def quote_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
     "The `quotes` rows of one parsed document."
-    t, ents, spans = doc.text, _ent_index(doc), quote_spans(doc.text)
+    t = doc_text(doc)
+    ents, spans = _ent_index(doc), quote_spans(t)
     inside = np.zeros(len(t) + 1, bool)
     for a, b, _ in spans: inside[a:b] = True
     rows, prev, genders, starts = [], None, {}, [s['start'] for s in sents]
@@ -1612,8 +1714,8 @@ def source_kind(name: str | None, role: str | None, label: str | None, outlets: 
 def attribution_rows(doc_id: str, doc, sents: list[dict]) -> list[dict]:
     "The `attributions` rows of one parsed document."
     ents, rows = _ent_index(doc), []
-    starts, inside = [s['start'] for s in sents], np.zeros(len(doc.text) + 1, bool)
-    for a, b, _ in quote_spans(doc.text): inside[a:b] = True
+    starts, inside = [s['start'] for s in sents], np.zeros(len(doc_text(doc)) + 1, bool)
+    for a, b, _ in quote_spans(doc_text(doc)): inside[a:b] = True
     def add(cue_tok, cue, who):
         name, role, label = None, None, None
         if who is not None:
@@ -1690,6 +1792,7 @@ def join_docs(parts: list[tuple[int, object]]):
         doc = Doc.from_docs([d for _, d in parts], ensure_whitespace=False)
     doc.user_data['glue'] = [(s + o, e + o, k, ev) for o, d in parts for s, e, k, ev in d.user_data.get('glue', [])]
     doc.user_data['starts'] = [s + o for o, d in parts for s in d.user_data.get('starts', [])]
+    doc.user_data['newsstudy_text'] = ''.join(doc_text(d) for _, d in parts)  # consecutive chunks
     return doc
 
 # %% ../nbs/00_corpus.ipynb #h076
@@ -1739,20 +1842,35 @@ def language_of(text: str, # a document's body text
     return lang, p, lang in (None, 'en') or p < MIN_LANG_CONFIDENCE
 
 # %% ../nbs/00_corpus.ipynb #h061
-def corpus_outlets(tables: dict) -> dict:
-    "The tables with the corpus-level step: names the corpus cites as outlets (and the documents' sources) relabelled."
+def outlet_names(docs: pd.DataFrame, # `documents` rows (all, or one partition's)
+                 att: pd.DataFrame, # their `attributions` rows, kinds as `attribution_rows` gave them
+                ) -> set[str]:
+    "Names the documents cite as news outlets, and their own sources (also without a leading `The`)."
+    names = set(docs.source.dropna()) if len(docs) else set()
+    names |= set(att.loc[att.kind == 'outlet', 'attributed_to'].dropna()) if len(att) else set()
+    return names | {re.sub(r'^The ', '', o) for o in names}
+
+# %% ../nbs/00_corpus.ipynb #k030
+def relabel_outlets(tables: dict, # tables with `entities` and `attributions` (one partition's, or all)
+                    outlets: set, # `outlet_names` of the whole corpus
+                   ) -> dict:
+    "The corpus-level step: attributions to an outlet of the corpus become kind `outlet`, entities naming one label `outlet`."
     att, ent = tables['attributions'], tables['entities']
-    outlets = set(tables['documents'].source.dropna()) | set(att.loc[att.kind == 'outlet', 'attributed_to'].dropna() if len(att) else [])
-    outlets |= {re.sub(r'^The ', '', o) for o in outlets}
     if len(att): att['kind'] = [source_kind(n, r, l, outlets) for n, r, l in zip(att.attributed_to, att.role, att._label)]
     if len(ent): ent.loc[ent.text.isin(outlets) & ent.label.isin(['org', 'place', 'person']), 'label'] = 'outlet'
     return tables
+
+# %% ../nbs/00_corpus.ipynb #k031
+def corpus_outlets(tables: dict) -> dict:
+    "The tables with the corpus-level step: names the corpus cites as outlets (and the documents' sources) relabelled."
+    return relabel_outlets(tables, outlet_names(tables['documents'], tables['attributions']))
 
 # %% ../nbs/00_corpus.ipynb #h062
 def parse_records(records: list[Record], # the corpus's records
                   repeated: set, # normalised lines repeated across the corpus (`repeated_lines`)
                   batch_size: int = 16, # texts (chunks) per spaCy batch
                   n_process: int = 1, # spaCy worker processes
+                  known: frozenset | None = None, # words of the whole corpus (`corpus_vocabulary`); None: of `records`
                  ) -> tuple[dict, list[dict]]:
     "Tables (DataFrames) of the parsed `records`, and `problems` rows for those with no body text or not in English."
     out, done, empty = {k: [] for k in TABLES[:-1]}, {k: [] for k in TABLES[:-1]}, []
@@ -1771,7 +1889,7 @@ def parse_records(records: list[Record], # the corpus's records
             empty.append(_not_read(r.path, 'not_english', why, r.doc_id, True))
             out['documents'].append(document_row(r, lay, [], lang))
     nlp = load_nlp()
-    nlp.tokenizer.known = corpus_vocabulary(r.text for r in records)  # a word seen twice in the corpus is no glue
+    nlp.tokenizer.known = corpus_vocabulary(r.text for r in records) if known is None else known  # seen twice: no glue
     try:
         for doc, (r, lay, lang) in parse_docs(nlp, texts(), batch_size, n_process):
             for k, rows in doc_tables(r, lay, doc, lang).items(): out[k] += rows
@@ -1784,62 +1902,6 @@ def parse_records(records: list[Record], # the corpus's records
     if len(docs):
         tables['documents'] = docs.iloc[np.argsort(docs.doc_id.map(order).to_numpy(), kind='stable')].reset_index(drop=True)
     return tables, empty
-
-# %% ../nbs/00_corpus.ipynb #h063
-def parse_corpus(folder, max_bytes: int = 5_000_000, fields=None, min_repeat_docs: int = 3, n_process: int = 0,
-                 batch_size: int = 16) -> dict[str, pd.DataFrame]:
-    "Parse the corpus in `folder` into the tables named in `TABLES`."
-    folder = Path(folder)
-    verify_manifest(folder)
-    records, problems = read_corpus(folder, max_bytes, fields)
-    if not records: raise NoDocuments(f"no document could be read from {folder}: {len(problems)} problem(s), see the problems table")
-    repeated = repeated_lines([analysis_text(r.text) for r in records], min_repeat_docs) if len(records) >= min_repeat_docs else set()
-    n_proc = n_process or (min(2, os.cpu_count() or 1) if len(records) >= 200 else 1)
-    tables, empty = parse_records(records, repeated, batch_size, n_proc)
-    for q in empty: warnings.warn(f"{q['path']}: {q['detail']}", stacklevel=2)
-    if not len(tables['documents']):
-        raise NoDocuments(f"no document of {folder} has any body text: see the problems table")
-    cols = dict(documents=DOCUMENT_COLUMNS, sentences=SENTENCE_COLUMNS, boilerplate=BOILERPLATE_COLUMNS, quotes=QUOTE_COLUMNS,
-                entities=ENTITY_COLUMNS, numbers=NUMBER_COLUMNS, attributions=ATTRIBUTION_COLUMNS)
-    tables = {k: df.reindex(columns=cols[k]) for k, df in corpus_outlets(tables).items()}
-    if empty:
-        problems = pd.concat([problems, pd.DataFrame(empty, columns=PROBLEM_COLUMNS)])
-        problems = problems.sort_values('path', kind='stable')
-    tables['problems'] = problems.reset_index(drop=True)
-    for k in ('quotes', 'entities', 'numbers', 'attributions', 'boilerplate'):
-        tables[k] = tables[k].sort_values(['doc_id', 'start'], kind='stable').reset_index(drop=True)
-    return tables
-
-# %% ../nbs/00_corpus.ipynb #c071
-def _atomic(target: Path, write) -> Path:
-    "Call `write(tmp_path)` then rename the temporary file over `target`."
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f'.{target.name}.', suffix='.tmp')
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp): os.unlink(tmp)
-    return target
-
-def write_table(df: pd.DataFrame, out_dir, name: str) -> Path:
-    "Write `df` atomically to `out_dir/tables/name.parquet`."
-    return _atomic(Path(out_dir)/'tables'/f'{name}.parquet', lambda p: df.to_parquet(p, index=False))
-
-def read_table(out_dir, name: str) -> pd.DataFrame:
-    "Read the table `name` written by a stage into `out_dir`."
-    return pd.read_parquet(Path(out_dir)/'tables'/f'{name}.parquet')
-
-def save_figure(fig, out_dir, name: str) -> list[Path]:
-    "Save `fig` atomically as PNG and SVG in `out_dir/figures`, without timestamps."
-    import matplotlib
-    paths = []
-    with matplotlib.rc_context({'svg.hashsalt': 'newsstudy'}):
-        for ext, meta in (('png', {'Software': None}), ('svg', {'Date': None, 'Creator': None})):
-            fn = lambda p, ext=ext, meta=meta: fig.savefig(p, format=ext, metadata=meta, dpi=100, bbox_inches='tight')
-            paths.append(_atomic(Path(out_dir)/'figures'/f'{name}.{ext}', fn))
-    return paths
 
 # %% ../nbs/00_corpus.ipynb #c076
 def uncovered(doc_text: str, spans) -> list[tuple[int, str]]:
@@ -1859,14 +1921,118 @@ def check_coverage(tables: dict) -> pd.DataFrame:
                          for d, t in zip(tables['documents'].doc_id, tables['documents'].text) if d not in skip],
                         columns=['doc_id', 'characters', 'uncovered'])
 
+# %% ../nbs/00_corpus.ipynb #h063
+ROW_COLUMNS = dict(sentences=SENTENCE_COLUMNS, boilerplate=BOILERPLATE_COLUMNS, quotes=QUOTE_COLUMNS,
+                   entities=ENTITY_COLUMNS, numbers=NUMBER_COLUMNS, attributions=ATTRIBUTION_COLUMNS)  # tables of rows
+SORTED = ('quotes', 'entities', 'numbers', 'attributions', 'boilerplate')  # rows sorted by document and offset
+
+def finish_table(name: str, # a table of `ROW_COLUMNS`
+                 df: pd.DataFrame, # its rows (one partition's, or all)
+                ) -> pd.DataFrame:
+    "The table's columns in their documented order; rows by `doc_id` and `start` (`sentences`: by `doc_id`, `sent_id`)."
+    df = df.reindex(columns=ROW_COLUMNS[name])
+    return (df.sort_values(['doc_id', 'start'], kind='stable') if name in SORTED else df).reset_index(drop=True)
+
+# %% ../nbs/00_corpus.ipynb #k040
+def doc_counts(tables: dict) -> pd.DataFrame:
+    "Per document (index `doc_id`): words of body, headings and boilerplate, and counts of what the parser found."
+    s, q, b = tables['sentences'], tables['quotes'], tables['boilerplate']
+    words = lambda df: df.text.map(count_words).groupby(df.doc_id).sum() if len(df) else pd.Series(dtype=float)
+    size = lambda df: df.groupby('doc_id').size() if len(df) else pd.Series(dtype=float)
+    body = s[~s.is_heading] if len(s) else s
+    return pd.DataFrame({
+        'body': words(body), 'headings': words(s[s.is_heading] if len(s) else s), 'boilerplate and metadata': words(b),
+        'sentences': size(body), 'spliced': size(s[s.spliced] if len(s) else s),
+        'direct quotes': size(q[q.kind == 'direct'] if len(q) else q), 'entities': size(tables['entities']),
+        'numbers': size(tables['numbers']), 'attributions': size(tables['attributions']), 'boilerplate': size(b),
+    }).reindex(pd.Index(tables['documents'].doc_id, name='doc_id')).fillna(0).astype(int)
+
+# %% ../nbs/00_corpus.ipynb #k041
+def parse_part(records: list[Record], # one partition of the corpus's records
+               ctx: dict, # the corpus-wide findings (`corpus_context`): `repeated` lines, `known` words
+               batch_size: int = 16, # texts per spaCy batch
+               n_process: int = 1, # spaCy worker processes (a Dask task uses 1)
+              ) -> dict:
+    "Dask task: the tables of one partition, before the corpus-level outlet step, with its document-level summaries."
+    recs = sorted(records, key=lambda r: r.doc_id)
+    tables, empty = parse_records(recs, ctx['repeated'], batch_size, n_process, ctx['known'])
+    tables = {k: tables[k] if len(tables[k]) else pd.DataFrame(columns=c) for k, c in ROW_COLUMNS.items()} | \
+             dict(documents=tables['documents'].reindex(columns=DOCUMENT_COLUMNS))
+    cov = check_coverage(tables | dict(problems=pd.DataFrame(empty, columns=PROBLEM_COLUMNS)))
+    return dict(tables=tables, empty=empty, outlets=outlet_names(tables['documents'], tables['attributions']),
+                counts=doc_counts(tables), uncovered=cov[cov.uncovered > 0])
+
+# %% ../nbs/00_corpus.ipynb #k042
+def corpus_context(client, # a `distributed.Client`, or None: in this process
+                   records: list[Record], # the corpus's records
+                   min_repeat_docs: int = 3, # a non-prose line in this many otherwise different documents is boilerplate
+                   partition_size: int = 100, # documents per task
+                  ) -> dict:
+    "What every partition needs from the whole corpus: `repeated` lines (boilerplate) and `known` words (not glue)."
+    counts, lines = Counter(), {}
+    parts = [(i * partition_size, [r.text for r in p]) for i, p in enumerate(chunks(records, partition_size))]
+    for _, (c, l) in _results(client, corpus_summary, parts, desc='corpus summary'):
+        counts.update(c); merge_line_docs(lines, l)
+    sketch_of = lambda i: sketch(analysis_text(records[i].text))
+    repeated = repeated_from(lines, sketch_of, min_repeat_docs) if len(records) >= min_repeat_docs else set()
+    return dict(repeated=repeated, known=corpus_vocabulary((), counts=counts))
+
+# %% ../nbs/00_corpus.ipynb #k043
+def corpus_summary(part: tuple[int, list[str]], # (corpus index of the first document, the documents' texts)
+                  ) -> tuple[Counter, dict]:
+    "Dask task, first pass: a partition's `word_counts` and `line_docs` (small: reduced on the driver)."
+    offset, texts = part
+    return word_counts(texts), line_docs([analysis_text(t) for t in texts], offset)
+
+# %% ../nbs/00_corpus.ipynb #k046
+def inferred(df: pd.DataFrame) -> pd.DataFrame:
+    "`df` with each column's type inferred from its values, as for one frame built from all rows at once."
+    # concatenated partitions keep each part's type: a text column that is all null in one part would become `object`
+    return pd.DataFrame({c: df[c].astype(object).where(df[c].notna(), None).tolist() for c in df.columns}, index=df.index)
+
+# %% ../nbs/00_corpus.ipynb #k044
+def document_tables(parts: list[dict], # `parse_part` results
+                    records: list[Record], # the corpus's records, in corpus order
+                    problems: pd.DataFrame, # the `problems` table of reading
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    "The `documents` table (in corpus order) and the `problems` table with the documents that were not analysed."
+    order = {r.doc_id: i for i, r in enumerate(records)}
+    docs = [d for p in parts if len(d := p['tables']['documents'])]  # an empty part would turn counts into floats
+    docs = inferred(pd.concat(docs, ignore_index=True)) if docs else parts[0]['tables']['documents']
+    docs = docs.iloc[np.argsort(docs.doc_id.map(order).to_numpy(), kind='stable')].reset_index(drop=True)
+    empty = sorted((q for p in parts for q in p['empty']), key=lambda q: order[q['doc_id']])
+    for q in empty: warnings.warn(f"{q['path']}: {q['detail']}", stacklevel=2)
+    if empty: problems = pd.concat([problems, pd.DataFrame(empty, columns=PROBLEM_COLUMNS)]).sort_values('path', kind='stable')
+    return docs, problems.reset_index(drop=True)
+
+# %% ../nbs/00_corpus.ipynb #k045
+def parse_corpus(folder, # the corpus folder
+                 max_bytes: int = 5_000_000, # a larger file (row, archived page) is refused
+                 fields=None, # the `json_fields` mapping
+                 min_repeat_docs: int = 3, # a non-prose line in this many otherwise different documents is boilerplate
+                 n_process: int = 0, # spaCy worker processes; 0: one per core for 200+ documents, else 1
+                 batch_size: int = 16, # texts per spaCy batch
+                ) -> dict[str, pd.DataFrame]:
+    "Parse the corpus in `folder` into the tables named in `TABLES`, in this process (the stage runs the same steps as Dask tasks)."
+    folder = Path(folder); verify_manifest(folder)
+    records, problems = read_corpus(folder, max_bytes, fields)
+    if not records: raise NoDocuments(f"no document could be read from {folder}: {len(problems)} problem(s), see the problems table")
+    n_proc = n_process or (min(2, os.cpu_count() or 1) if len(records) >= 200 else 1)
+    part = parse_part(records, corpus_context(None, records, min_repeat_docs, len(records)), batch_size, n_proc)
+    docs, problems = document_tables([part], records, problems)
+    if not len(docs): raise NoDocuments(f"no document of {folder} has any body text: see the problems table")
+    rows = relabel_outlets(part['tables'], part['outlets'])
+    return dict(documents=docs, **{k: finish_table(k, rows[k]) for k in ROW_COLUMNS}, problems=problems)
+
 # %% ../nbs/00_corpus.ipynb #c099
-def composition_figure(tables: dict):
-    "Words per document: body sentences, headings, boilerplate and metadata."
+MAX_FIGURE_DOCS = 40  # up to this many documents a figure shows one row per document; beyond, distributions
+
+def composition_figure(counts, # `doc_counts` (or the tables dict they are counted from)
+                      ):
+    "Words per document: body sentences, headings, boilerplate and metadata (distributions for a large corpus)."
     import matplotlib.pyplot as plt, seaborn as sns
-    s, b = tables['sentences'], tables['boilerplate']
-    words = lambda df: df.assign(n=df.text.map(count_words)).groupby('doc_id').n.sum()
-    ids = tables['documents'].doc_id
-    df = pd.DataFrame({'body': words(s[~s.is_heading]), 'headings': words(s[s.is_heading]), 'boilerplate and metadata': words(b)}).reindex(ids).fillna(0).astype(float)
+    df = (doc_counts(counts) if isinstance(counts, dict) else counts)[['body', 'headings', 'boilerplate and metadata']].astype(float)
+    if len(df) > MAX_FIGURE_DOCS: return _distributions(df, 'words per document', f'What the {len(df):,} documents are made of')
     fig, ax = plt.subplots(figsize=(8, 0.6 + 0.5 * len(df)))
     left = np.zeros(len(df))
     for col, color in zip(df.columns, sns.color_palette('deep', 3)):
@@ -1875,17 +2041,51 @@ def composition_figure(tables: dict):
     ax.legend(loc='lower left', bbox_to_anchor=(1.0, 0.0), fontsize=8, frameon=False); sns.despine(fig)
     return fig
 
-def extraction_figure(tables: dict):
-    "Per document: counts of what the parser extracted."
+# %% ../nbs/00_corpus.ipynb #k050
+def _distributions(df: pd.DataFrame, xlabel: str, title: str):
+    "One box plot per column of `df` (one value per document), with a note that per-document values are in the tables."
     import matplotlib.pyplot as plt, seaborn as sns
-    ids = tables['documents'].doc_id
-    s, q = tables['sentences'], tables['quotes']
-    counts = pd.DataFrame({
-        'sentences': s[~s.is_heading].groupby('doc_id').size(), 'spliced': s[s.spliced].groupby('doc_id').size(),
-        'direct quotes': q[q.kind == 'direct'].groupby('doc_id').size(), 'entities': tables['entities'].groupby('doc_id').size(),
-        'numbers': tables['numbers'].groupby('doc_id').size(), 'attributions': tables['attributions'].groupby('doc_id').size(),
-        'boilerplate': tables['boilerplate'].groupby('doc_id').size()}).reindex(ids).fillna(0).astype(int)
-    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.5 * len(counts)))
-    sns.heatmap(counts, annot=True, fmt='d', cmap='Blues', cbar=False, ax=ax)
+    fig, ax = plt.subplots(figsize=(8, 0.9 + 0.45 * df.shape[1]))
+    sns.boxplot(data=df, orient='h', ax=ax, color=sns.color_palette('deep')[0], fliersize=2)
+    ax.set(xlabel=xlabel, title=title); sns.despine(fig)
+    fig.text(0, -0.02, f'{len(df):,} documents: one box per measure (per-document values in the tables)', fontsize=8, va='top')
+    return fig
+
+# %% ../nbs/00_corpus.ipynb #k051
+def extraction_figure(counts, # `doc_counts` (or the tables dict they are counted from)
+                     ):
+    "Per document: counts of what the parser extracted (distributions for a large corpus)."
+    import matplotlib.pyplot as plt, seaborn as sns
+    cols = ['sentences', 'spliced', 'direct quotes', 'entities', 'numbers', 'attributions', 'boilerplate']
+    df = (doc_counts(counts) if isinstance(counts, dict) else counts)[cols]
+    if len(df) > MAX_FIGURE_DOCS: return _distributions(df, 'per document', f'What the parser found in {len(df):,} documents')
+    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.5 * len(df)))
+    sns.heatmap(df, annot=True, fmt='d', cmap='Blues', cbar=False, ax=ax)
     ax.set(xlabel='', ylabel='document', title='What the parser found in each version')
     return fig
+
+# %% ../nbs/00_corpus.ipynb #c103
+def parse_stage(client, # a `distributed.Client`, or None: in this process
+                records: list[Record], # the corpus's records
+                ctx: dict, # `corpus_context`
+                out_dir, # the results folder
+                partition_size: int = 100, # documents per task
+                batch_size: int = 16, # texts per spaCy batch
+               ) -> list[dict]:
+    "Parse `records` in partitions and write their rows as table parts; return the partitions' document-level results."
+    parts, keep, outlets = chunks(sorted(records, key=lambda r: r.doc_id), partition_size), {}, set()
+    Path(out_dir, 'tables').mkdir(parents=True, exist_ok=True)
+    with ExitStack() as stack:
+        w = {k: stack.enter_context(TableWriter(out_dir, k)) for k in ROW_COLUMNS}
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=Path(out_dir, 'tables'), prefix='.corpus-')))
+        for i, res in _results(client, parse_part, parts, ctx, batch_size, desc='parse'):
+            rows = res.pop('tables'); keep[i] = res | dict(tables=dict(documents=rows['documents'])); outlets |= res['outlets']
+            for k in ROW_COLUMNS:
+                if k in ('entities', 'attributions'): rows[k].to_pickle(tmp/f'{k}-{i}.pkl')  # relabelled below
+                else: w[k].add(finish_table(k, rows[k]), i)
+        if not sum(len(p['tables']['documents']) for p in keep.values()):
+            raise NoDocuments('no document of the corpus has any body text: see the problems table')
+        for i in range(len(parts)):
+            rows = relabel_outlets({k: pd.read_pickle(tmp/f'{k}-{i}.pkl') for k in ('entities', 'attributions')}, outlets)
+            for k, df in rows.items(): w[k].add(finish_table(k, df), i)
+    return [keep[i] for i in range(len(parts))]

@@ -7,7 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from conftest import SEEDS, newsstudy
-from newsstudy.corpus import NoDocuments, check_coverage, layout, parse_corpus
+from newsstudy.common import dask_client, read_table, write_table
+from newsstudy.corpus import (TABLES, NoDocuments, check_coverage, corpus_context, document_tables, layout, parse_corpus,
+                              parse_stage, read_corpus, read_stage)
 
 
 def _paragraphs(path):
@@ -15,10 +17,6 @@ def _paragraphs(path):
     text = path.read_text(encoding='utf-8-sig')
     lines = [l.strip() for l in text.splitlines() if len(l.split()) > 8]
     return lines if len(lines) > 3 else [s for s in re.split(r'(?<=[.!?])\s*(?=[A-Z"“])', text) if len(s.split()) > 8]
-
-
-def _tables(out):
-    return {n: pd.read_parquet(out/'tables'/f'{n}.parquet') for n in ('documents', 'sentences', 'boilerplate', 'quotes', 'problems', 'entities')}
 
 
 def test_json_corpus(tmp_path):
@@ -29,9 +27,7 @@ def test_json_corpus(tmp_path):
     (corpus/'batch.json').write_text(json.dumps(records[:2]))
     lines = [json.dumps(dict(title='Unrelated', text=records[2]['body'], date='Sept 11', cluster='other')), '{"title": "broken', json.dumps({'title': 'no text'})]
     (corpus/'stream.jsonl').write_text('\n'.join(lines) + '\n')
-    r = newsstudy('run', '--corpus', corpus, '--out', tmp_path/'out')
-    assert r.returncode == 0, r.stderr[-3000:]
-    t = _tables(tmp_path/'out')
+    t = _stage(None, corpus, tmp_path/'out', 100)  # the stage's steps in this process; the tables as written
     d = t['documents'].set_index('doc_id')
     assert sorted(d.index) == ['batch-0', 'batch-1', 'stream-1']
     assert d.loc['batch-0', 'title'] == 'Version 0 of the story' and d.loc['batch-0', 'date'] == '2022-09-10'
@@ -56,9 +52,7 @@ def test_html_corpus(tmp_path):
     for i, s in enumerate(sorted(SEEDS.glob('*.txt'))):
         (corpus/f'page{i}.html').write_text(_page(f'Xi to leave China for the first time in years ({i})', f'Site {i}', f'2022-09-1{i}', _paragraphs(s)[:15]))
     (corpus/'broken.htm').write_text('this file is not html at all')
-    r = newsstudy('run', '--corpus', corpus, '--out', tmp_path/'out')
-    assert r.returncode == 0, r.stderr[-3000:]
-    t = _tables(tmp_path/'out')
+    t = _stage(None, corpus, tmp_path/'out', 100)  # the stage's steps in this process; the tables as written
     d = t['documents'].set_index('doc_id')
     assert sorted(d.index) == ['page0', 'page1', 'page2'] and set(d.format) == {'html'}
     assert d.title.str.startswith('Xi to leave China').all() and list(d.source) == ['Site 0', 'Site 1', 'Site 2']
@@ -75,9 +69,7 @@ def test_bad_files_are_reported_and_the_rest_runs(tmp_path):
     (corpus/'empty.txt').write_text('')
     (corpus/'blob.txt').write_bytes(bytes(range(256)) * 4)
     (corpus/'bad.json').write_text('[{"title": ')
-    r = newsstudy('run', '--corpus', corpus, '--out', tmp_path/'out')
-    assert r.returncode == 0, r.stderr[-3000:]
-    t = _tables(tmp_path/'out')
+    t = _stage(None, corpus, tmp_path/'out', 100)  # the stage's steps in this process; the tables as written
     assert t['documents'].doc_id.tolist() == ['good']
     assert dict(zip(t['problems'].path, t['problems'].reason)) == {'bad.json': 'malformed_json', 'blob.txt': 'binary', 'empty.txt': 'empty'}
     assert (SEEDS/'001_ade43d5ebca5c6ca.txt').read_bytes() == (corpus/'good.txt').read_bytes(), 'raw files untouched'
@@ -267,3 +259,58 @@ def test_clough_stevenson_answers(tmp_path):
         assert abs(n - units) <= max(2, 0.2 * units), (doc, n, units)
         checked += 1
     assert checked >= 3
+
+
+# --- partitions: the stage's tables do not depend on the partition size or the number of workers ---------------
+def _partitioned_corpus(d: Path) -> Path:
+    "Seeds, a JSON file of several records whose ids sort apart from their files, a duplicate, a bad file, a German text."
+    d.mkdir()
+    for s in sorted(SEEDS.glob('*.txt')): (d/s.name).write_bytes(s.read_bytes())
+    (d/'copy.txt').write_bytes(sorted(SEEDS.glob('*.txt'))[0].read_bytes())
+    paras = _paragraphs(sorted(SEEDS.glob('*.txt'))[1])
+    (d/'feed.jsonl').write_text('\n'.join(json.dumps(dict(id=f'z{9 - i}', title=f'Item {i}', text=' '.join(paras[i:i + 4]),
+                                                          source='The Example Wire' if i == 0 else None)) for i in range(4)))
+    (d/'nav.txt').write_text('Home | News | Sport | Weather\n')
+    (d/'de.txt').write_text('Die Regierung hat am Montag neue Maßnahmen beschlossen. Die Opposition kritisierte das Vorhaben. ' * 3)
+    return d
+
+
+def _stage(client, corpus, out, size):
+    "The stage's steps (as its `stage` cells run them), reading back what they wrote."
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        records, problems = read_stage(client, corpus, partition_size=size)
+        parts = parse_stage(client, records, corpus_context(client, records, 3, size), out, size)
+        docs, problems = document_tables(parts, records, problems)
+    write_table(docs, out, 'documents'); write_table(problems, out, 'problems')
+    return {n: read_table(out, n) for n in TABLES}
+
+
+def _same(a: dict, b: dict):
+    for n in TABLES: pd.testing.assert_frame_equal(a[n], b[n], obj=n)
+
+
+def test_partition_size_and_workers_do_not_change_the_tables(tmp_path):
+    corpus = _partitioned_corpus(tmp_path/"c")
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        whole = parse_corpus(corpus)
+    for n in TABLES: write_table(whole[n], tmp_path/'whole', n)
+    whole = {n: read_table(tmp_path/'whole', n) for n in TABLES}  # as written: through Parquet
+    assert {'duplicate', 'no_text', 'not_english'} <= set(whole['problems'].reason)
+    assert whole['entities'].label.eq('outlet').any() or whole['attributions'].kind.eq('outlet').any()
+    _same(whole, _stage(None, corpus, tmp_path/'one', 1))
+    _same(whole, _stage(None, corpus, tmp_path/'all', 1000))
+    assert len(list((tmp_path/'one'/'tables'/'sentences').glob('part-*.parquet'))) > 3, 'one part per partition'
+    with dask_client('', 2) as client: _same(whole, _stage(client, corpus, tmp_path/'dask', 2))
+
+
+def test_corpus_summaries_do_not_depend_on_partitions(tmp_path):
+    corpus = _partitioned_corpus(tmp_path/'c')
+    paras = [p for s in sorted(SEEDS.glob('*.txt')) for p in _paragraphs(s)]
+    for i in range(4): (corpus/f'site{i}.txt').write_text(f'Share this article\n{paras[7 * i]}\n{paras[7 * i + 3]}\n')
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        records = read_corpus(corpus)[0]
+    one, whole = corpus_context(None, records, 3, 1), corpus_context(None, records, 3, 10_000)
+    assert one == whole and 'share this article' in whole['repeated']
