@@ -7,6 +7,7 @@ import pytest
 
 from conftest import SEEDS, newsstudy
 from newsstudy import compare as C
+from newsstudy.common import has_table, read_table
 
 S = ['The council approved the harbour budget on Monday.', 'Fishermen had asked for new quotas.',
      'The old pier will be repaired before winter.', 'Opponents, led by councillor Anna Berg, will appeal the decision.',
@@ -128,13 +129,13 @@ def test_report_escapes_article_text():
 
 def test_seed_run_writes_comparison_outputs(seed_run):
     out = seed_run[0]
-    for name in C.COMPARE_TABLES: assert (out/'tables'/f'{name}.parquet').exists(), name
-    stories = pd.read_parquet(out/'tables'/'stories.parquet')
+    for name in C.COMPARE_TABLES: assert has_table(out, name), name
+    stories = read_table(out, 'stories')
     assert stories.story_id.nunique() == 1 and len(stories) == 3
     for fig in ('coverage', 'drift_counts', 'derivation_story-01', 'alignment_story-01_1'):
         assert (out/'figures'/f'{fig}.png').stat().st_size > 1000, fig
     assert (out/'report'/'story-01.html').stat().st_size > 10000
-    drift = pd.read_parquet(out/'tables'/'drift.parquet')
+    drift = read_table(out, 'drift')
     assert set(drift.kind) == set(C.DRIFT_KINDS)
 
 
@@ -147,7 +148,7 @@ def test_unknown_reference_is_a_clear_error(tmp_path):
 def test_reference_changes_coverage(tmp_path):
     out = tmp_path/'out'
     newsstudy('run', '--corpus', SEEDS, '--out', out, '-p', 'reference', '001_ade43d5ebca5c6ca', check=True)
-    cov = pd.read_parquet(out/'tables'/'coverage.parquet').set_index('doc_id')
+    cov = read_table(out, 'coverage').set_index('doc_id')
     assert (cov.against == '001_ade43d5ebca5c6ca').all() and cov.loc['001_ade43d5ebca5c6ca', 'coverage'] == 1.0
     assert (cov.units == cov.loc['001_ade43d5ebca5c6ca', 'carried']).all()
 
