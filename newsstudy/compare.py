@@ -26,7 +26,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, LCSseq
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from dataclasses import dataclass, field
+import importlib
+from dataclasses import dataclass, field, asdict
 from .events import group_events, event_bags, group_bags
 from .reuse import REUSE_LEVELS, PAIR_FEATURES, pair_features, reuse_verdict
 from .corpus import count_words, parse_corpus
@@ -47,8 +48,9 @@ __all__ = ['STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'MAX_ANCHOR_SENTEN
            'alignment_figure', 'coverage_figure', 'derivation_figure', 'drift_figure', 'diff_ops', 'template',
            'md_text', 'md_code', 'sentence_ids', 'report_links', 'report_marks', 'report_columns', 'report_summary',
            'report_html', 'write_report', 'compare_story', 'embedded_rows', 'resolve_reference', 'resolve_references',
-           'story_batches', 'single_problems', 'compare_stories', 'compare_corpus', 'stage_bags', 'stage_stories',
-           'compare_batch', 'largest_stories', 'stage_compare', 'version_lines', 'pair_lines', 'findings']
+           'story_batches', 'single_problems', 'compare_stories', 'compare_corpus', 'module_task', 'stage_bags',
+           'stage_stories', 'compare_batch', 'largest_stories', 'stage_compare', 'version_lines', 'pair_lines',
+           'findings']
 
 # %% ../nbs/01_compare.ipynb #c009
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
@@ -1217,6 +1219,12 @@ def compare_corpus(tables: dict, # the corpus tables, in memory (tests, small co
     out['comparison_problems'] = _concat([out['comparison_problems'], single_problems(stories)], 'comparison_problems')
     return {'stories': stories, **out}, shown
 
+# %% ../nbs/01_compare.ipynb #c108a1
+def module_task(name: str, # a function of this module
+               ):
+    "`name` as `newsstudy.compare` defines it: what Dask workers can import (a notebook cell's function they cannot)."
+    return getattr(importlib.import_module('newsstudy.compare'), name)
+
 # %% ../nbs/01_compare.ipynb #c108b
 def stage_bags(doc_ids: list, # one partition of documents
                out_dir: str, # the results folder holding the corpus tables
@@ -1234,7 +1242,7 @@ def stage_stories(client, # a `distributed.Client`
                  ) -> pd.DataFrame:
     "The `stories` table: document evidence gathered by Dask tasks over partitions, grouped on the driver."
     parts = chunks(sorted(documents.doc_id), partition_size)
-    got = dict(run_tasks(client, stage_bags, parts, str(out_dir), desc='grouping evidence'))
+    got = dict(run_tasks(client, module_task('stage_bags'), parts, str(out_dir), desc='grouping evidence'))
     bags = (pd.concat([got[i] for i in range(len(parts))], ignore_index=True) if parts
             else pd.DataFrame(columns=['doc_id', 'words', 'entities', 'numbers']))
     return group_bags(documents, bags, threshold, None, neighbours, max_days=max_days)[STORY_COLUMNS]
@@ -1242,7 +1250,7 @@ def stage_stories(client, # a `distributed.Client`
 # %% ../nbs/01_compare.ipynb #c108d
 def compare_batch(batch: list, # (story_id, doc_ids) of each story
                   out_dir: str, # the results folder holding the corpus tables
-                  st: Settings = Settings(), # thresholds
+                  st: dict = {}, # `Settings` as a dict (a notebook's class cannot be sent to workers)
                   refs: list = (), # reference doc_ids
                   batch_size: int = 16, # sentences per embedding batch
                   keep: list = (), # story_ids whose `Story` is returned
@@ -1250,7 +1258,7 @@ def compare_batch(batch: list, # (story_id, doc_ids) of each story
     "Task: read the rows of a batch of stories' documents on the worker and `compare_stories` them, reports included."
     ids = [d for _, docs in batch for d in docs]
     tables = {n: read_table(out_dir, n, where={'doc_id': ids}) for n in CORPUS_INPUTS}
-    return compare_stories(tables, batch, st, refs, batch_size, keep, reports=True)
+    return compare_stories(tables, batch, Settings(**st), refs, batch_size, keep, reports=True)
 
 # %% ../nbs/01_compare.ipynb #c108e
 def largest_stories(stories: pd.DataFrame, # the `stories` table
@@ -1274,7 +1282,7 @@ def stage_compare(client, # a `distributed.Client`
     batches, reports, shown = story_batches(stories, per_task), [], {}
     with ExitStack() as stack:
         w = {n: stack.enter_context(TableWriter(out_dir, n)) for n in COMPARE_TABLES[1:]}
-        for i, (tabs, html, got) in run_tasks(client, compare_batch, batches, str(out_dir), st, tuple(refs), batch_size,
+        for i, (tabs, html, got) in run_tasks(client, module_task('compare_batch'), batches, str(out_dir), asdict(st), tuple(refs), batch_size,
                                               tuple(keep), desc='stories'):  # tuples: run_tasks cannot scatter []
             for n, df in tabs.items(): w[n].add(df, i)
             reports += [write_text(Path(out_dir)/'report'/f'{s}.html', h) for s, h in html.items()]
