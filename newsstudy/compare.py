@@ -44,13 +44,13 @@ __all__ = ['STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'MAX_ANCHOR_SENTEN
            'story_vectors', 'story_tables', 'prepare_story', 'body', 'title_relation', 'pair_verdicts',
            'aligned_shares', 'align_story', 'reuse_pairs', 'units', 'kept', 'duplicates', 'partners', 'gaps',
            'fill_gap', 'cut_candidates', 'cuts', 'same_word', 'name_changes', 'term_changes', 'number_changes', 'drift',
-           'consistent_terms', 'quote_drift', 'derivation_evidence', 'derive', 'short', 'pair_matrix',
-           'alignment_figure', 'coverage_figure', 'derivation_figure', 'drift_figure', 'diff_ops', 'template',
-           'md_text', 'md_code', 'sentence_ids', 'report_links', 'report_marks', 'report_columns', 'report_summary',
-           'report_html', 'write_report', 'compare_story', 'embedded_rows', 'resolve_reference', 'resolve_references',
-           'story_batches', 'single_problems', 'compare_stories', 'compare_corpus', 'module_task', 'stage_bags',
-           'stage_stories', 'compare_batch', 'largest_stories', 'stage_compare', 'version_lines', 'pair_lines',
-           'findings']
+           'consistent_terms', 'quote_drift', 'derivation_evidence', 'evidence_phrase', 'derive', 'short',
+           'pair_matrix', 'alignment_figure', 'coverage_figure', 'coverage_histogram', 'derivation_figure',
+           'drift_figure', 'diff_ops', 'template', 'md_text', 'md_code', 'sentence_ids', 'report_links', 'report_marks',
+           'report_columns', 'report_summary', 'report_html', 'write_report', 'compare_story', 'embedded_rows',
+           'resolve_reference', 'resolve_references', 'story_batches', 'single_problems', 'compare_stories',
+           'compare_corpus', 'module_task', 'stage_bags', 'stage_stories', 'compare_batch', 'largest_stories',
+           'stage_compare', 'version_lines', 'pair_lines', 'findings']
 
 # %% ../nbs/01_compare.ipynb #c009
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
@@ -73,7 +73,7 @@ _EVIDENCE = dict(entities=['doc_id', 'text', 'label', 'canonical'], numbers=['do
 
 def evidence_tables(tables: dict, # corpus tables
                    ) -> dict:
-    "`tables` with the entity and number columns grouping reads (a constructed corpus without them gives no such evidence)."
+    "`tables` with the entity and number columns grouping reads (none in a constructed corpus: no such evidence)."
     cols = lambda df, c: df.reindex(columns=list(dict.fromkeys([*df.columns, *c])))
     return dict(tables, **{n: cols(tables.get(n, pd.DataFrame()), c) for n, c in _EVIDENCE.items()})
 
@@ -757,7 +757,8 @@ def derivation_evidence(story: Story, u: pd.DataFrame, cand: pd.DataFrame, dr: p
             g = cand[(cand.doc_id == p) & (cand.source_doc == c) & (cand.cut_words >= 3)] if len(cand) else cand
             if len(g): rows.append(dict(kind='gap', parent=p, child=c, n=len(g), example=g.cut_text.iloc[0]))
             dp, dc = dates.get(p), dates.get(c)
-            if isinstance(dp, str) and isinstance(dc, str) and dp > dc: rows.append(dict(kind='date', parent=p, child=c, n=99, example=f'{p} dated {dp}, {c} dated {dc}'))
+            if isinstance(dp, str) and isinstance(dc, str) and dp > dc:
+                rows.append(dict(kind='date', parent=p, child=c, n=1, example=f'{p} dated {dp}, {c} dated {dc}'))
     reads = Counter(); example = {}
     full = story.sents.groupby('doc_id').text.agg(' '.join).to_dict()
     where, texts = _unit_texts(u)
@@ -774,6 +775,15 @@ def derivation_evidence(story: Story, u: pd.DataFrame, cand: pd.DataFrame, dr: p
     out = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS[1:]).assign(story_id=story.story_id)[EVIDENCE_COLUMNS]
     return out.sort_values(['parent', 'child', 'kind'], ignore_index=True)
 
+def evidence_phrase(kind: str, # a `derivation_evidence` kind: content, gap, reading or date
+                    n: int, # its count
+                   ) -> str:
+    "Readable words for one piece of evidence against a version being a parent."
+    if kind == 'date': return 'dated later'
+    unit = dict(content='unit', gap='gap', reading='reading')[kind]
+    what = dict(content='it lacks that others carry', gap='cut that the child fills', reading='of its own')[kind]
+    return f"{n} {unit}{'s' if n != 1 else ''} {what}"
+
 _DERIVED = {'near copy': 'copy', 'light revision': 'edited copy', 'heavy revision': 'paraphrase'}
 
 def _relation(story: Story, p: str, c: str) -> str:
@@ -787,7 +797,7 @@ def derive(story: Story, u: pd.DataFrame, ev: pd.DataFrame, st: Settings = Setti
     if len(docs) < 2: return pd.DataFrame(columns=DERIVATION_COLUMNS)
     sets = {d: set(u.unit[u.doc_id == d]) for d in docs}
     cont = lambda c, p: len(sets[c] & sets[p]) / len(sets[c]) if sets[c] else 0.0  # share of c's units that p carries
-    against = ev.groupby(['parent', 'child']).n.sum().to_dict()
+    against = ev.assign(n=ev.n.where(ev.kind != 'date', st.min_evidence)).groupby(['parent', 'child']).n.sum().to_dict()  # a later date decides
     reused = {frozenset(p) for p in reuse_pairs(story)}
     rg = nx.Graph(); rg.add_nodes_from(docs); rg.add_edges_from(tuple(p) for p in reused)
     g = nx.DiGraph()
@@ -804,7 +814,7 @@ def derive(story: Story, u: pd.DataFrame, ev: pd.DataFrame, st: Settings = Setti
         if p == LOST:
             if len(set(roots) & nx.node_connected_component(rg, c)) < 2: continue  # a lost source needs 2+ versions that reuse each other
             ruled = [q for q in docs if q != c and frozenset((q, c)) in reused and against.get((q, c), 0) >= st.min_evidence]
-            why = '; '.join(f"{q}: " + ', '.join(f'{k} {n}' for k, n in zip(e.kind, e.n)) for q in ruled
+            why = '; '.join(f"{q}: " + ', '.join(evidence_phrase(k, n) for k, n in zip(e.kind, e.n)) for q in ruled
                             for e in [ev[(ev.parent == q) & (ev.child == c)]])
             rows.append(dict(parent=LOST, child=c, relation='common source', confidence=round(len(ruled) / max(1, len(partners(story, c))), 4),
                              evidence=f'no version can be its parent ({why})' if ruled else 'no version of the story can be its parent'))
@@ -852,20 +862,31 @@ def _nothing(ax, what: str):
     "An empty figure that says why it is empty."
     ax.text(0.5, 0.5, what, ha='center', va='center', transform=ax.transAxes); ax.set_xticks([]); ax.set_yticks([])
 
-def coverage_figure(coverage: pd.DataFrame, max_docs: int = 40):
-    "Share of the story's content units each version carries (and how many are its own), per story."
-    c = coverage.head(max_docs).assign(label=lambda d: d.story_id + '  ' + d.doc_id.map(short))
+def coverage_figure(coverage: pd.DataFrame, max_rows: int = 40):
+    "Share of the story's content units each version carries: one bar per version, or the distribution beyond `max_rows`."
+    if len(coverage) > max_rows: return coverage_histogram(coverage)
+    c = coverage.assign(label=lambda d: d.story_id + '  ' + d.doc_id.map(short))
     fig, ax = plt.subplots(figsize=(8, 0.8 + 0.35 * max(1, len(c))))
     if c.empty:
         _nothing(ax, 'no documents to compare'); return fig
     ax.barh(c.label, c.coverage, color=sns.color_palette('deep')[0], label='carried')
     ax.barh(c.label, c.own_units / c.units.where(c.units > 0), color=sns.color_palette('deep')[2], label='found only here', height=0.4)
-    for y, (v, n, t) in enumerate(zip(c.coverage.fillna(0), c.carried, c.units)): ax.text(min(v, 1) + 0.01, y, f'{n}/{t}', va='center', fontsize=8)
+    for y, (v, n, t) in enumerate(zip(c.coverage.fillna(0), c.carried, c.units)):
+        ax.text(min(v, 1) + 0.01, y, f'{n}/{t}', va='center', fontsize=8)
     ax.invert_yaxis(); ax.set_xlim(0, 1.12)
-    ax.set(xlabel=f"share of the story's content units ({c.against.iloc[0] if c.against.nunique() == 1 else 'reference or union'})", ylabel='',
-           title='What each version carries')
+    against = c.against.iloc[0] if c.against.nunique() == 1 else 'reference or union'
+    ax.set(xlabel=f"share of the story's content units ({against})", ylabel='', title='What each version carries')
     ax.legend(loc='lower right', fontsize=8, frameon=False); sns.despine(fig)
     return fig
+
+def coverage_histogram(coverage: pd.DataFrame):
+    "Distribution of the coverage of every version, for corpora too large for one bar per version."
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    ax.hist(coverage.coverage.dropna(), bins=np.linspace(0, 1, 21), color=sns.color_palette('deep')[0])
+    ax.set(xlabel="share of its story's content units a version carries", ylabel='versions',
+           title=f'What each version carries: {len(coverage):,} versions of {coverage.story_id.nunique():,} stories '
+                 '(every value: table coverage)')
+    sns.despine(fig); return fig
 
 def derivation_figure(der: pd.DataFrame, docs: list, title: str = ''):
     "The derivation graph: parents above children, links labelled with relation and confidence."
@@ -886,14 +907,18 @@ def derivation_figure(der: pd.DataFrame, docs: list, title: str = ''):
     return fig
 
 def drift_figure(drift: pd.DataFrame, max_rows: int = 30):
-    "Drift rows per pair of versions and kind."
+    "Drift rows per pair of versions and kind; beyond `max_rows` pairs, per story, the `max_rows` stories of most drift."
     d = drift.assign(pair=drift.doc_a.map(short) + ' ↔ ' + drift.doc_b.map(short))
-    counts = pd.crosstab(d.pair, pd.Categorical(d.kind, DRIFT_KINDS), dropna=False).reindex(columns=DRIFT_KINDS, fill_value=0).head(max_rows)
-    fig, ax = plt.subplots(figsize=(7, 1 + 0.45 * max(1, len(counts))))
-    if counts.empty: _nothing(ax, 'no drift: no two aligned versions differ')
-    else: sns.heatmap(counts, annot=True, fmt='d', cmap='Oranges', cbar=False, ax=ax)
-    ax.set(xlabel='kind of drift', ylabel='', title='What drifted between aligned sentences')
+    by = 'pair' if d.pair.nunique() <= max_rows else 'story_id'
+    counts = pd.crosstab(d[by], pd.Categorical(d.kind, DRIFT_KINDS), dropna=False).reindex(columns=DRIFT_KINDS, fill_value=0)
+    top = counts.loc[counts.sum(1).sort_values(ascending=False, kind='stable').index[:max_rows]] if len(counts) > max_rows else counts
+    fig, ax = plt.subplots(figsize=(7, 1 + 0.45 * max(1, len(top))))
+    if top.empty: _nothing(ax, 'no drift: no two aligned versions differ')
+    else: sns.heatmap(top, annot=True, fmt='d', cmap='Oranges', cbar=False, ax=ax)
+    note = f' ({len(top)} of {len(counts):,} stories with most drift; all rows: table drift)' if len(top) < len(counts) else ''
+    ax.set(xlabel='kind of drift', ylabel='', title='What drifted between aligned sentences' + note)
     return fig
+
 
 # %% ../nbs/01_compare.ipynb #c101
 def diff_ops(a: str, # the sentence before
@@ -1107,7 +1132,8 @@ def compare_story(story_id: str, # the story
     story = align_story(prepare_story(story_id, tables, doc_ids, st, batch_size), st)
     u = units(story)
     refs = [d for d in story.docs if d in set([reference] if isinstance(reference, str) else reference or ())]
-    if len(refs) > 1: story.notes.append(f'{len(refs)} references in one story ({", ".join(refs)}): coverage is against {refs[0]}')
+    if len(refs) > 1:
+        story.notes.append(f'{len(refs)} references in one story ({", ".join(refs)}): coverage is against {refs[0]}')
     out = dict(pairs=story.pairs, alignments=story.alignments, **kept(story, refs[0] if refs else None),
                duplicates=duplicates(story, st))
     cand = cut_candidates(story)
@@ -1116,7 +1142,7 @@ def compare_story(story_id: str, # the story
     out['derivation'] = derive(story, u, out['derivation_evidence'], st)
     probs = [dict(story_id=story_id, problem=n) for n in story.notes]
     if len(story.docs) == 1:
-        probs.append(dict(story_id=story_id, problem=f'{story.docs[0]}: the only version of its story, nothing to compare'))
+        probs += single_problems(pd.DataFrame(dict(story_id=story_id, doc_id=story.docs))).to_dict('records')
     out['comparison_problems'] = pd.DataFrame(probs, columns=['story_id', 'problem'])
     out['sentence_embeddings'] = embedded_rows(story)
     return out, story
@@ -1149,7 +1175,7 @@ def resolve_references(reference: str, # doc_ids or file names, comma-separated 
                       ) -> list:
     "The reference doc_ids: those named in `reference` and those the corpus marks (`is_reference`), in corpus order."
     named = {resolve_reference(r.strip(), documents) for r in str(reference or '').split(',') if r.strip()}
-    marked = set(documents.doc_id[documents.is_reference.fillna(False).astype(bool)]) if 'is_reference' in documents else set()
+    marked = set(documents.doc_id[documents.is_reference.fillna(False).astype(bool)] if 'is_reference' in documents else [])
     return [d for d in documents.doc_id if d in named | marked]
 
 # %% ../nbs/01_compare.ipynb #c105d
@@ -1195,7 +1221,8 @@ def compare_stories(tables: dict, # corpus tables holding (at least) the rows of
         try: out, story = compare_story(story_id, tables, ids, st, list(refs), batch_size)
         except Exception as e:  # one broken story must not stop the others
             warnings.warn(f'story {story_id}: comparison failed: {type(e).__name__}: {e}')
-            parts['comparison_problems'].append(pd.DataFrame([dict(story_id=story_id, problem=f'comparison failed: {type(e).__name__}: {e}')]))
+            why = f'comparison failed: {type(e).__name__}: {e}'
+            parts['comparison_problems'].append(pd.DataFrame([dict(story_id=story_id, problem=why)]))
             continue
         for name, df in out.items(): parts[name].append(df)
         if reports: html[story_id] = report_html(story, out)
@@ -1211,7 +1238,7 @@ def compare_corpus(tables: dict, # the corpus tables, in memory (tests, small co
                    keep=lambda story_id: False, # which stories' `Story` to return
                    stories: pd.DataFrame | None = None, # the `stories` table, when already grouped
                   ) -> tuple[dict, dict]:
-    "Group and compare a corpus in this process: (tables, {story_id: Story} of `keep`); the stage runs it as Dask tasks."
+    "Group and compare a corpus in this process: (tables, {story_id: Story} of `keep`); the stage uses Dask tasks."
     ref = resolve_references(reference, tables['documents'])
     if stories is None: stories = group_stories(tables, threshold, neighbours, max_days)
     batch = [b for bs in story_batches(stories, 1) for b in bs]
@@ -1230,7 +1257,8 @@ def stage_bags(doc_ids: list, # one partition of documents
                out_dir: str, # the results folder holding the corpus tables
               ) -> pd.DataFrame:
     "Task: `event_bags` of one partition of documents, their rows read on the worker."
-    t = {n: read_table(out_dir, n, where={'doc_id': doc_ids}) for n in ('documents', 'sentences', 'entities', 'numbers')}
+    names = ('documents', 'sentences', 'entities', 'numbers')
+    t = {n: read_table(out_dir, n, where={'doc_id': doc_ids}) for n in names}
     return event_bags(evidence_tables(t))
 
 # %% ../nbs/01_compare.ipynb #c108c
@@ -1282,8 +1310,8 @@ def stage_compare(client, # a `distributed.Client`
     batches, reports, shown = story_batches(stories, per_task), [], {}
     with ExitStack() as stack:
         w = {n: stack.enter_context(TableWriter(out_dir, n)) for n in COMPARE_TABLES[1:]}
-        for i, (tabs, html, got) in run_tasks(client, module_task('compare_batch'), batches, str(out_dir), asdict(st), tuple(refs), batch_size,
-                                              tuple(keep), desc='stories'):  # tuples: run_tasks cannot scatter []
+        args = (str(out_dir), asdict(st), tuple(refs), batch_size, tuple(keep))  # tuples: run_tasks cannot scatter []
+        for i, (tabs, html, got) in run_tasks(client, module_task('compare_batch'), batches, *args, desc='stories'):
             for n, df in tabs.items(): w[n].add(df, i)
             reports += [write_text(Path(out_dir)/'report'/f'{s}.html', h) for s, h in html.items()]
             shown.update(got)

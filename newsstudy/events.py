@@ -132,8 +132,8 @@ def candidate_columns(X: sparse.csr_matrix, # `event_features` rows
     P = (X[:, np.flatnonzero(df <= max_df)] > 0).astype(np.float32).tocsr()  # rare tokens, presence only
     Q = _heaviest(X[rows][:, np.flatnonzero(df <= max_df)], query)
     C = (Q @ P.T).tocsr()
-    keep = [C.indices[C.indptr[i]:C.indptr[i + 1]][np.argsort(-C.data[C.indptr[i]:C.indptr[i + 1]], kind='stable')[:pool]]
-            for i in range(len(rows))]
+    row = lambda a, i: a[C.indptr[i]:C.indptr[i + 1]]
+    keep = [row(C.indices, i)[np.argsort(-row(C.data, i), kind='stable')[:pool]] for i in range(len(rows))]
     return np.unique(np.concatenate(keep + [np.asarray(rows)]))
 
 # %% ../nbs/07_events.ipynb #e046b
@@ -151,7 +151,7 @@ def candidate_pairs(sim, # `similarity` function
                     k: int = 10, # nearest neighbours kept per document
                     floor: float = 0.05, # and only with at least this similarity
                     block: int = 256, # rows compared at a time
-                    X: sparse.csr_matrix | None = None, # `event_features` rows: score only `candidate_columns`; None: all
+                    X: sparse.csr_matrix | None = None, # features: score only `candidate_columns`; None: all
                    ) -> dict:
     "(i, j) -> similarity, i < j, of each document's `k` nearest neighbours, `block` rows at a time."
     pairs = {}
@@ -256,7 +256,8 @@ def group_events(tables: dict, # corpus tables: documents, sentences, entities, 
     "The events table: documents that report one news event share a `story_id`; a `story_key` decides when given."
     docs = tables['documents']
     free = dict(tables, documents=docs[~keyed_rows(docs)[1]].reset_index(drop=True))
-    E = None if embed_docs is None or not len(free['documents']) else np.asarray(embed_docs(list(event_texts(free))), float)
+    use = embed_docs is not None and len(free['documents'])
+    E = np.asarray(embed_docs(list(event_texts(free))), float) if use else None
     return group_bags(docs, event_bags(free), threshold, E, k, **kw)
 
 # %% ../nbs/07_events.ipynb #e076
