@@ -14,6 +14,7 @@ from itertools import combinations
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa
 import pandas as pd
 import matplotlib.pyplot as plt
 import seaborn as sns
@@ -49,8 +50,8 @@ __all__ = ['STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'MAX_ANCHOR_SENTEN
            'drift_figure', 'diff_ops', 'template', 'md_text', 'md_code', 'sentence_ids', 'report_links', 'report_marks',
            'report_columns', 'report_summary', 'report_html', 'write_report', 'compare_story', 'embedded_rows',
            'resolve_reference', 'resolve_references', 'story_batches', 'single_problems', 'compare_stories',
-           'compare_corpus', 'module_task', 'stage_bags', 'stage_stories', 'compare_batch', 'largest_stories',
-           'stage_compare', 'version_lines', 'pair_lines', 'findings']
+           'compare_corpus', 'module_task', 'rows_of', 'stage_bags', 'stage_stories', 'compare_batch',
+           'largest_stories', 'stage_compare', 'version_lines', 'pair_lines', 'findings']
 
 # %% ../nbs/01_compare.ipynb #c009
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
@@ -1252,13 +1253,24 @@ def module_task(name: str, # a function of this module
     "`name` as `newsstudy.compare` defines it: what Dask workers can import (a notebook cell's function they cannot)."
     return getattr(importlib.import_module('newsstudy.compare'), name)
 
+# %% ../nbs/01_compare.ipynb #c108a3
+def rows_of(out_dir, # the results folder
+            name: str, # a corpus table
+            doc_ids: list, # the documents wanted
+           ) -> pd.DataFrame:
+    "The rows of table `name` that belong to `doc_ids`, read on a worker (a table without rows has an untyped doc_id)."
+    try: return read_table(out_dir, name, where={'doc_id': list(doc_ids)})
+    except (pa.ArrowTypeError, pa.ArrowNotImplementedError):  # doc_id all null (no rows): nothing to filter on
+        df = read_table(out_dir, name)
+        return df[df.doc_id.isin(set(doc_ids))].reset_index(drop=True)
+
 # %% ../nbs/01_compare.ipynb #c108b
 def stage_bags(doc_ids: list, # one partition of documents
                out_dir: str, # the results folder holding the corpus tables
               ) -> pd.DataFrame:
     "Task: `event_bags` of one partition of documents, their rows read on the worker."
     names = ('documents', 'sentences', 'entities', 'numbers')
-    t = {n: read_table(out_dir, n, where={'doc_id': doc_ids}) for n in names}
+    t = {n: rows_of(out_dir, n, doc_ids) for n in names}
     return event_bags(evidence_tables(t))
 
 # %% ../nbs/01_compare.ipynb #c108c
@@ -1285,7 +1297,7 @@ def compare_batch(batch: list, # (story_id, doc_ids) of each story
                  ) -> tuple[dict, dict, dict]:
     "Task: read the rows of a batch of stories' documents on the worker and `compare_stories` them, reports included."
     ids = [d for _, docs in batch for d in docs]
-    tables = {n: read_table(out_dir, n, where={'doc_id': ids}) for n in CORPUS_INPUTS}
+    tables = {n: rows_of(out_dir, n, ids) for n in CORPUS_INPUTS}
     return compare_stories(tables, batch, Settings(**st), refs, batch_size, keep, reports=True)
 
 # %% ../nbs/01_compare.ipynb #c108e
