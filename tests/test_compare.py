@@ -205,3 +205,34 @@ def test_references_per_story_named_and_marked():
     cov = res['coverage'].set_index('doc_id')
     assert cov.against.to_dict() == {'r1': 'r1', 'c1': 'r1', 'r2': 'r2', 'c2': 'r2'}, cov
     assert cov.loc['c1', 'coverage'] == round(4 / 6, 4) and cov.loc['c2', 'coverage'] == 0.6
+
+
+def _stage(out, n_workers: int) -> dict:
+    "Run the comparison stage's tasks on the corpus tables in `out` with a local cluster of `n_workers`."
+    from newsstudy.common import dask_client
+    docs = read_table(out, 'documents')
+    with dask_client('', n_workers) as client:
+        stories = C.stage_stories(client, out, docs)
+        reports, _ = C.stage_compare(client, out, stories, per_task=1)
+    return {n: read_table(out, n) for n in C.COMPARE_TABLES}, reports
+
+
+def test_stage_tables_same_for_any_number_of_workers(tmp_path):
+    "Stories as Dask tasks: identical tables with 1 and 2 workers and in-process; a one-version story gets no task."
+    from newsstudy.common import write_table
+    t = tables({'a': S, 'b': S[:4] + ['Work starts in April.'], 'c': S[1:], 'solo': ['A lone report about a village fair.']})
+    t['documents']['story_key'] = ['s', 's', 't', 'u']  # two stories of versions, one of a single version
+    t['sentences'] = pd.concat([t['sentences'], t['sentences'][t['sentences'].doc_id == 'a'].assign(doc_id='c2')])
+    t['documents'] = pd.concat([t['documents'], t['documents'].iloc[[2]].assign(doc_id='c2', path='c2.txt')], ignore_index=True)
+    for name, df in t.items(): write_table(df, tmp_path, name)
+    one, rep1 = _stage(tmp_path, 1)
+    two, rep2 = _stage(tmp_path, 2)
+    mem, _ = C.compare_corpus(t)
+    for name in C.COMPARE_TABLES:
+        if name == 'sentence_embeddings': continue
+        pd.testing.assert_frame_equal(one[name], two[name], check_dtype=False, obj=name)
+        pd.testing.assert_frame_equal(one[name].reset_index(drop=True), mem[name].reset_index(drop=True), check_dtype=False,
+                                      check_index_type=False, obj=name)
+    assert [p.name for p in rep1] == [p.name for p in rep2] == ['key-s.html', 'key-t.html']  # no page for the solo story
+    assert 'key-u' in set(one['stories'].story_id) and 'key-u' not in set(one['coverage'].story_id)
+    assert one['comparison_problems'].problem.str.contains('solo: the only version').any()
