@@ -14,7 +14,8 @@ from itertools import combinations
 from pathlib import Path
 
 import numpy as np
-import pyarrow as pa
+import pyarrow as pa, pyarrow.dataset as ds, pyarrow.parquet as pq
+from bisect import bisect_left, bisect_right
 import pandas as pd
 import matplotlib.pyplot as plt
 import seaborn as sns
@@ -32,7 +33,7 @@ from dataclasses import dataclass, field, asdict
 from .events import group_events, event_bags, group_bags
 from .reuse import REUSE_LEVELS, PAIR_FEATURES, pair_features, reuse_verdict
 from .corpus import count_words, parse_corpus
-from .common import (write_text, read_table, write_table, has_table, TableWriter, save_figure, norm, MODEL_SHA256,
+from .common import (write_text, read_table, write_table, has_table, table_path, TableWriter, save_figure, norm, MODEL_SHA256,
                               model_path, model_sha256, load_model, embed, embed_docs, dask_client, chunks, run_tasks)
 
 # %% auto #0
@@ -50,7 +51,7 @@ __all__ = ['STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'MAX_ANCHOR_SENTEN
            'drift_figure', 'diff_ops', 'template', 'md_text', 'md_code', 'sentence_ids', 'report_links', 'report_marks',
            'report_columns', 'report_summary', 'report_html', 'write_report', 'compare_story', 'embedded_rows',
            'resolve_reference', 'resolve_references', 'story_batches', 'single_problems', 'compare_stories',
-           'compare_corpus', 'module_task', 'rows_of', 'stage_bags', 'stage_stories', 'compare_batch',
+           'compare_corpus', 'module_task', 'part_ranges', 'rows_of', 'stage_bags', 'stage_stories', 'compare_batch',
            'largest_stories', 'stage_compare', 'version_lines', 'pair_lines', 'findings']
 
 # %% ../nbs/01_compare.ipynb #c009
@@ -1253,16 +1254,36 @@ def module_task(name: str, # a function of this module
     "`name` as `newsstudy.compare` defines it: what Dask workers can import (a notebook cell's function they cannot)."
     return getattr(importlib.import_module('newsstudy.compare'), name)
 
+# %% ../nbs/01_compare.ipynb #c108a5
+@lru_cache(maxsize=64)
+def part_ranges(folder: str, # a table's folder
+                stamp: int, # its modification time (a rewritten table is read afresh)
+               ) -> tuple:
+    "(schema of all parts, ((file, smallest doc_id, largest doc_id), ...)) from the Parquet footers, cached per process."
+    files = sorted(Path(folder).glob('part-*.parquet'))
+    schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options='permissive')
+    out = []
+    for f in files:
+        md = pq.ParquetFile(f).metadata
+        st = [md.row_group(g).column(schema.get_field_index('doc_id')).statistics for g in range(md.num_row_groups)]
+        ok = md.num_rows and all(s is not None and s.has_min_max for s in st)
+        out.append((str(f), min(s.min for s in st) if ok else None, max(s.max for s in st) if ok else None))
+    return schema, tuple(out)
+
 # %% ../nbs/01_compare.ipynb #c108a3
 def rows_of(out_dir, # the results folder
             name: str, # a corpus table
             doc_ids: list, # the documents wanted
            ) -> pd.DataFrame:
-    "The rows of table `name` that belong to `doc_ids`, read on a worker (a table without rows has an untyped doc_id)."
-    try: return read_table(out_dir, name, where={'doc_id': list(doc_ids)})
-    except (pa.ArrowTypeError, pa.ArrowNotImplementedError):  # doc_id all null (no rows): nothing to filter on
-        df = read_table(out_dir, name)
-        return df[df.doc_id.isin(set(doc_ids))].reset_index(drop=True)
+    "The rows of table `name` that belong to `doc_ids`, reading only the parts whose doc_id range holds one of them."
+    folder, ids = table_path(out_dir, name), sorted(set(doc_ids))
+    schema, parts = part_ranges(str(folder), folder.stat().st_mtime_ns)
+    files = [f for f, lo, hi in parts if lo is None or bisect_right(ids, hi) > bisect_left(ids, lo)] or [parts[0][0]]
+    data = ds.dataset(files, schema=schema, format='parquet')
+    try: return data.to_table(filter=ds.field('doc_id').isin(ids)).to_pandas()
+    except (pa.ArrowTypeError, pa.ArrowNotImplementedError):  # doc_id all null (a table without rows): nothing to filter
+        df = data.to_table().to_pandas()
+        return df[df.doc_id.isin(set(ids))].reset_index(drop=True)
 
 # %% ../nbs/01_compare.ipynb #c108b
 def stage_bags(doc_ids: list, # one partition of documents
