@@ -47,7 +47,7 @@ __all__ = ['STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'MAX_ANCHOR_SENTEN
            'aligned_shares', 'align_story', 'reuse_pairs', 'units', 'kept', 'duplicates', 'partners', 'gaps',
            'fill_gap', 'cut_candidates', 'cuts', 'same_word', 'name_changes', 'term_changes', 'number_changes', 'drift',
            'consistent_terms', 'quote_drift', 'derivation_evidence', 'evidence_phrase', 'derive', 'short',
-           'pair_matrix', 'alignment_figure', 'coverage_figure', 'coverage_histogram', 'derivation_figure',
+           'pair_matrix', 'alignment_figure', 'derivation_figure', 'coverage_figure', 'coverage_histogram',
            'drift_figure', 'diff_ops', 'template', 'md_text', 'md_code', 'sentence_ids', 'report_links', 'report_marks',
            'report_columns', 'report_summary', 'report_html', 'write_report', 'compare_story', 'embedded_rows',
            'resolve_reference', 'resolve_references', 'story_batches', 'single_problems', 'compare_stories',
@@ -864,32 +864,6 @@ def _nothing(ax, what: str):
     "An empty figure that says why it is empty."
     ax.text(0.5, 0.5, what, ha='center', va='center', transform=ax.transAxes); ax.set_xticks([]); ax.set_yticks([])
 
-def coverage_figure(coverage: pd.DataFrame, max_rows: int = 40):
-    "Share of the story's content units each version carries: one bar per version, or the distribution beyond `max_rows`."
-    if len(coverage) > max_rows: return coverage_histogram(coverage)
-    c = coverage.assign(label=lambda d: d.story_id + '  ' + d.doc_id.map(short))
-    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.35 * max(1, len(c))))
-    if c.empty:
-        _nothing(ax, 'no documents to compare'); return fig
-    ax.barh(c.label, c.coverage, color=sns.color_palette('deep')[0], label='carried')
-    ax.barh(c.label, c.own_units / c.units.where(c.units > 0), color=sns.color_palette('deep')[2], label='found only here', height=0.4)
-    for y, (v, n, t) in enumerate(zip(c.coverage.fillna(0), c.carried, c.units)):
-        ax.text(min(v, 1) + 0.01, y, f'{n}/{t}', va='center', fontsize=8)
-    ax.invert_yaxis(); ax.set_xlim(0, 1.12)
-    against = c.against.iloc[0] if c.against.nunique() == 1 else 'reference or union'
-    ax.set(xlabel=f"share of the story's content units ({against})", ylabel='', title='What each version carries')
-    ax.legend(loc='lower right', fontsize=8, frameon=False); sns.despine(fig)
-    return fig
-
-def coverage_histogram(coverage: pd.DataFrame):
-    "Distribution of the coverage of every version, for corpora too large for one bar per version."
-    fig, ax = plt.subplots(figsize=(8, 3.5))
-    ax.hist(coverage.coverage.dropna(), bins=np.linspace(0, 1, 21), color=sns.color_palette('deep')[0])
-    ax.set(xlabel="share of its story's content units a version carries", ylabel='versions',
-           title=f'What each version carries: {len(coverage):,} versions of {coverage.story_id.nunique():,} stories '
-                 '(every value: table coverage)')
-    sns.despine(fig); return fig
-
 def derivation_figure(der: pd.DataFrame, docs: list, title: str = ''):
     "The derivation graph: parents above children, links labelled with relation and confidence."
     g = nx.DiGraph(); g.add_nodes_from(docs)
@@ -908,7 +882,42 @@ def derivation_figure(der: pd.DataFrame, docs: list, title: str = ''):
     ax.set_title(title or 'Who copied whom'); ax.axis('off'); ax.margins(0.2)
     return fig
 
-def drift_figure(drift: pd.DataFrame, max_rows: int = 30):
+
+# %% ../nbs/01_compare.ipynb #c094a
+def coverage_figure(coverage: pd.DataFrame, # the `coverage` table
+                    max_rows: int = 40, # more versions than this: the distribution (`coverage_histogram`)
+                   ):
+    "Share of the story's content units each version carries: one bar per version, or the distribution beyond `max_rows`."
+    if len(coverage) > max_rows: return coverage_histogram(coverage)
+    c = coverage.assign(label=lambda d: d.story_id + '  ' + d.doc_id.map(short))
+    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.35 * max(1, len(c))))
+    if c.empty:
+        _nothing(ax, 'no documents to compare'); return fig
+    ax.barh(c.label, c.coverage, color=sns.color_palette('deep')[0], label='carried')
+    ax.barh(c.label, c.own_units / c.units.where(c.units > 0), color=sns.color_palette('deep')[2], label='found only here', height=0.4)
+    for y, (v, n, t) in enumerate(zip(c.coverage.fillna(0), c.carried, c.units)):
+        ax.text(min(v, 1) + 0.01, y, f'{n}/{t}', va='center', fontsize=8)
+    ax.invert_yaxis(); ax.set_xlim(0, 1.12)
+    against = c.against.iloc[0] if c.against.nunique() == 1 else 'reference or union'
+    ax.set(xlabel=f"share of the story's content units ({against})", ylabel='', title='What each version carries')
+    ax.legend(loc='lower right', fontsize=8, frameon=False); sns.despine(fig)
+    return fig
+
+# %% ../nbs/01_compare.ipynb #c094b
+def coverage_histogram(coverage: pd.DataFrame, # the `coverage` table
+                      ):
+    "Distribution of the coverage of every version, for corpora too large for one bar per version."
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    ax.hist(coverage.coverage.dropna(), bins=np.linspace(0, 1, 21), color=sns.color_palette('deep')[0])
+    ax.set(xlabel="share of its story's content units a version carries", ylabel='versions',
+           title=f'What each version carries: {len(coverage):,} versions of {coverage.story_id.nunique():,} stories '
+                 '(every value: table coverage)')
+    sns.despine(fig); return fig
+
+# %% ../nbs/01_compare.ipynb #c094c
+def drift_figure(drift: pd.DataFrame, # the `drift` table (story_id, kind, doc_a, doc_b)
+                 max_rows: int = 30, # pairs (or stories) shown at most
+                ):
     "Drift rows per pair of versions and kind; beyond `max_rows` pairs, per story, the `max_rows` stories of most drift."
     d = drift.assign(pair=drift.doc_a.map(short) + ' ↔ ' + drift.doc_b.map(short))
     by = 'pair' if d.pair.nunique() <= max_rows else 'story_id'
@@ -920,7 +929,6 @@ def drift_figure(drift: pd.DataFrame, max_rows: int = 30):
     note = f' ({len(top)} of {len(counts):,} stories with most drift; all rows: table drift)' if len(top) < len(counts) else ''
     ax.set(xlabel='kind of drift', ylabel='', title='What drifted between aligned sentences' + note)
     return fig
-
 
 # %% ../nbs/01_compare.ipynb #c101
 def diff_ops(a: str, # the sentence before
