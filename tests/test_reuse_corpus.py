@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from newsstudy.common import read_table
+
 from conftest import newsstudy
 
 CS = Path(__file__).resolve().parents[1].parent/'shared'/'validation'/'clough-stevenson'
@@ -33,7 +35,7 @@ def cs_run(tmp_path_factory):
 
 def test_verdicts_agree_with_the_labels(cs_run):
     labels, out = cs_run
-    pairs = pd.read_parquet(out/'tables'/'pairs.parquet')
+    pairs = read_table(out, 'pairs')
     pairs['doc'] = [b if a.endswith('-source') else a for a, b in zip(pairs.doc_a, pairs.doc_b)]
     got = labels.merge(pairs, on='doc', how='left')
     assert got.reuse_level.notna().all(), got[got.reuse_level.isna()].file.tolist()  # one pair per answer
@@ -49,8 +51,8 @@ def test_verdicts_agree_with_the_labels(cs_run):
 
 def test_independent_answers_get_almost_no_aligned_sentences(cs_run):
     labels, out = cs_run
-    al = pd.read_parquet(out/'tables'/'alignments.parquet')
-    sents = pd.read_parquet(out/'tables'/'sentences.parquet')
+    al = read_table(out, 'alignments')
+    sents = read_table(out, 'sentences')
     non = set(labels.doc[labels.category == 'non'])
     body = sents[sents.doc_id.isin(non) & ~sents.is_heading]
     linked = set(zip(al.doc_a, al.sent_a)) | set(zip(al.doc_b, al.sent_b))
@@ -60,7 +62,7 @@ def test_independent_answers_get_almost_no_aligned_sentences(cs_run):
 
 def test_no_derivation_between_independent_answer_and_source(cs_run):
     labels, out = cs_run
-    der = pd.read_parquet(out/'tables'/'derivation.parquet')
+    der = read_table(out, 'derivation')
     non = set(labels.doc[labels.category == 'non'])
     assert not (set(der.parent) | set(der.child)) & non
     assert not (der.parent == '(lost original)').any()  # two versions per story: one is the other's parent or none
