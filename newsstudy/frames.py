@@ -63,12 +63,16 @@ def frame_texts(frames: pd.DataFrame, # a frame set (`load_frame_set`)
     "Per frame, the texts its prototype is made of: its question, then each `;`-separated example."
     return [[q] + [e.strip() for e in ex.split(';') if e.strip()] for q, ex in zip(frames.question, frames.examples)]
 
+# %% ../nbs/09_frames.ipynb #611ed1d8
 @lru_cache(maxsize=8)
-def _prototypes(texts: tuple) -> np.ndarray:
+def _prototypes(texts: tuple, # per frame, its question and examples (a tuple of tuples: the cache's key)
+               ) -> np.ndarray:
+    "Unit-length prototype of each frame from its texts, computed once per process (a worker: once)."
     E = [embed(list(t)) for t in texts]
     P = np.array([e[0] + (e[1:].mean(0) if len(e) > 1 else e[0]) for e in E])  # question and examples, equal weights
     return P / np.linalg.norm(P, axis=1, keepdims=True)
 
+# %% ../nbs/09_frames.ipynb #611ed1d9
 def prototypes(frames: pd.DataFrame, # a frame set (`load_frame_set`)
               ) -> np.ndarray:
     "Unit-length mean embedding of each frame's question and examples: one row per frame (cached per content)."

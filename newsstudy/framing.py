@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import matplotlib.pyplot as plt
 import seaborn as sns
 
@@ -35,7 +36,7 @@ __all__ = ['UNIT_COLUMNS', 'FRAME_COLUMNS', 'NO_FRAME', 'LOADED_COLUMNS', 'BIAS_
            'source_roles', 'role_kind', 'principal_of_staff', 'split_names', 'sourcing_rows', 'vader', 'tone_rows',
            'shift_pairs', 'term_counts', 'label_sets', 'shift_rows', 'frame_figure', 'frame_spread', 'top_rows',
            'density_figure', 'shift_figure', 'labels_figure', 'sourcing_figure', 'marked_parts', 'measure_accuracy',
-           'frame_set_of', 'framing_columns', 'framing_html', 'framing_docs', 'framing_shift', 'framing',
+           'frame_set_of', 'framing_columns', 'framing_html', 'framing_docs', 'framing_shift', 'framing', 'read_docs',
            'framing_part', 'framing_stage', 'report_docs', 'framing_report', 'version_findings', 'shift_findings',
            'framing_findings']
 
@@ -321,7 +322,8 @@ def sourcing_rows(tables: dict, # corpus tables (documents, quotes, attributions
     a = a[a.attributed_to.notna()] if len(a) else a
     q = q.assign(speaker=q.speaker.map(split_names)).explode('speaker') if len(q) else q
     a = a.assign(attributed_to=a.attributed_to.map(split_names)).explode('attributed_to') if len(a) else a
-    q, a = q[~q.speaker.str.lower().isin(_PRONOUNS)], a[~a.attributed_to.str.lower().isin(_PRONOUNS)]  # unresolved
+    low = lambda s: s.astype(str).str.lower()  # (a partition without any speaker reads an all-null column)
+    q, a = q[~low(q.speaker).isin(_PRONOUNS)], a[~low(a.attributed_to).isin(_PRONOUNS)]  # unresolved
     lab = labels if labels is not None else pd.DataFrame(columns=LABEL_COLUMNS)
     by_doc = lambda df: dict(list(df.groupby('doc_id')))
     rows, qg, ag, lg = [], by_doc(q), by_doc(a), by_doc(lab)
@@ -727,16 +729,26 @@ def framing(tables: dict, # corpus tables (documents, sentences, entities, quote
     out['framing_shift'] = framing_shift(out, stories, tables['documents'], reference, min_shift)
     return {n: out[n] for n in FRAMING_TABLES}
 
+# %% ../nbs/02_framing.ipynb #c049h
+def read_docs(out_dir, # the results folder
+              name: str, # a table with a doc_id column
+              doc_ids: list, # the documents wanted
+             ) -> pd.DataFrame:
+    "The rows of table `name` of the documents `doc_ids`, read alone (`read_table` with `where`)."
+    try: return read_table(out_dir, name, where={'doc_id': list(doc_ids)})
+    except pa.ArrowTypeError:  # a table written without rows has no string doc_id column to filter on
+        df = read_table(out_dir, name)
+        return df[df.doc_id.isin(list(doc_ids))].reset_index(drop=True)
+
 # %% ../nbs/02_framing.ipynb #c049c
 def framing_part(doc_ids: list, # the documents of one partition
                  out_dir: str, # the results folder (the workers read its tables)
                  frame_set: str = 'pfc', # frame set name or CSV path
                 ) -> dict:
     "One Dask task: `framing_docs` of the documents `doc_ids`, their rows read from the tables of `out_dir`."
-    where = dict(doc_id=list(doc_ids))
-    tables = {n: read_table(out_dir, n, where=where) for n in CORPUS_TABLES}
-    has_emb = has_table(out_dir, 'sentence_embeddings')
-    return framing_docs(tables, read_table(out_dir, 'sentence_embeddings', where=where) if has_emb else None, frame_set)
+    tables = {n: read_docs(out_dir, n, doc_ids) for n in CORPUS_TABLES}
+    emb = read_docs(out_dir, 'sentence_embeddings', doc_ids) if has_table(out_dir, 'sentence_embeddings') else None
+    return framing_docs(tables, emb, frame_set)
 
 # %% ../nbs/02_framing.ipynb #c049d
 def framing_stage(client, # a `distributed.Client` (`dask_client`)
