@@ -736,7 +736,7 @@ def read_docs(out_dir, # the results folder
              ) -> pd.DataFrame:
     "The rows of table `name` of the documents `doc_ids`, read alone (`read_table` with `where`)."
     try: return read_table(out_dir, name, where={'doc_id': list(doc_ids)})
-    except pa.ArrowTypeError:  # a table written without rows has no string doc_id column to filter on
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # a table written without rows may have a float doc_id column
         df = read_table(out_dir, name)
         return df[df.doc_id.isin(list(doc_ids))].reset_index(drop=True)
 
