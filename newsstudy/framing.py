@@ -495,8 +495,9 @@ def top_rows(df: pd.DataFrame, # one row per item
 def density_figure(dens: pd.DataFrame, # `loaded_density`
                    max_rows: int = MAX_ROWS, # documents shown; beyond: the densest, with a note
                   ):
-    "Loaded terms per 1,000 words, per document (the `max_rows` densest when there are more)."
-    d, n = (dens if len(dens) <= max_rows else top_rows(dens, 'per_1000', max_rows)), len(dens)
+    "Loaded terms per 1,000 words, per document (the `max_rows` densest, densest first, when there are more)."
+    top = lambda: top_rows(dens, 'per_1000', max_rows).sort_values('per_1000', ascending=False, kind='stable')
+    d, n = (dens if len(dens) <= max_rows else top()), len(dens)
     fig, ax = plt.subplots(figsize=(7, 0.8 + 0.4 * max(1, len(d))))
     ax.barh(d.doc_id, d.per_1000, color=sns.color_palette('deep')[3])
     for y, v in enumerate(d.per_1000): ax.text(v, y, f' {v:.1f}', va='center', fontsize=8)
@@ -510,7 +511,8 @@ def shift_figure(shift: pd.DataFrame, # `framing_shift`
                 ):
     "Diverging bars: frame shares gained and lost against the compared version."
     s = shift[shift.feature == 'frame']
-    n, s = len(s), (s if len(s) <= max_rows else top_rows(s, s.delta.abs(), max_rows))
+    big = lambda: s.loc[s.delta.abs().sort_values(ascending=False, kind='stable').index[:max_rows]]  # largest first
+    n, s = len(s), (s if len(s) <= max_rows else big())
     s = s.assign(label=s.doc_id + ' vs ' + s.vs_doc + ': ' + s.item)
     fig, ax = plt.subplots(figsize=(8, 0.8 + 0.3 * max(1, len(s))))
     if s.empty: ax.text(0.5, 0.5, 'no frame shift', ha='center', transform=ax.transAxes); ax.axis('off'); return fig
@@ -546,7 +548,8 @@ def sourcing_figure(sourcing: pd.DataFrame, # `sourcing`
                    ):
     "Stacked bars: sources per document, by kind."
     c = sourcing.pivot_table(index='doc_id', columns='kind', values='source', aggfunc='count', fill_value=0, sort=False)
-    n, c = len(c), (c if len(c) <= max_rows else top_rows(c, c.sum(axis=1), max_rows))
+    most = lambda: c.loc[c.sum(axis=1).sort_values(ascending=False, kind='stable').index[:max_rows]]  # most first
+    n, c = len(c), (c if len(c) <= max_rows else most())
     fig, ax = plt.subplots(figsize=(7, 0.8 + 0.45 * max(1, len(c))))
     if c.empty:
         ax.text(0.5, 0.5, 'no quoted or cited sources', ha='center', transform=ax.transAxes); ax.axis('off'); return fig
