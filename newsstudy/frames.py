@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 
 import newsstudy
+from .common import embed
 
 # %% auto #0
 __all__ = ['PACKAGE', 'FRAME_SET_COLUMNS', 'FRAME_SETS', 'MODELS', 'CALIBRATION', 'DEFAULT_CALIBRATION', 'FRAME_ROW_COLUMNS',
            'GVFC_CODES', 'GVFC_MAPPING', 'frame_set_path', 'load_frame_set', 'frame_texts', 'prototypes', 'calibration',
-           'softmax', 'frame_head', 'frame_probs', 'assign_frames', 'no_frame_share', 'primary_frames', 'read_gvfc',
-           'gvfc_split', 'gvfc_codes', 'frame_scores']
+           'softmax', 'frame_head', 'row_scores', 'frame_probs', 'assign_frames', 'no_frame_share', 'primary_frames',
+           'read_gvfc', 'gvfc_split', 'gvfc_codes', 'frame_scores']
 
 # %% ../nbs/09_frames.ipynb #97a2a8dc
 PACKAGE = Path(newsstudy.__file__).resolve().parent  # the installed package's folder
@@ -62,13 +63,16 @@ def frame_texts(frames: pd.DataFrame, # a frame set (`load_frame_set`)
     "Per frame, the texts its prototype is made of: its question, then each `;`-separated example."
     return [[q] + [e.strip() for e in ex.split(';') if e.strip()] for q, ex in zip(frames.question, frames.examples)]
 
+# %% ../nbs/09_frames.ipynb #611ed1d8
 @lru_cache(maxsize=8)
-def _prototypes(texts: tuple) -> np.ndarray:
-    from newsstudy.compare import embed
+def _prototypes(texts: tuple, # per frame, its question and examples (a tuple of tuples: the cache's key)
+               ) -> np.ndarray:
+    "Unit-length prototype of each frame from its texts, computed once per process (a worker: once)."
     E = [embed(list(t)) for t in texts]
     P = np.array([e[0] + (e[1:].mean(0) if len(e) > 1 else e[0]) for e in E])  # question and examples, equal weights
     return P / np.linalg.norm(P, axis=1, keepdims=True)
 
+# %% ../nbs/09_frames.ipynb #611ed1d9
 def prototypes(frames: pd.DataFrame, # a frame set (`load_frame_set`)
               ) -> np.ndarray:
     "Unit-length mean embedding of each frame's question and examples: one row per frame (cached per content)."
@@ -102,6 +106,13 @@ def frame_head(frame_set: str = 'gvfc', # a shipped set's name
     p = MODELS/f'frames_{frame_set}.json'
     return json.loads(p.read_text(encoding='utf-8')) if str(frame_set) in FRAME_SETS and p.exists() else None
 
+# %% ../nbs/09_frames.ipynb #rs000001
+def row_scores(vectors: np.ndarray, # one row per text
+               weights, # one row per frame (prototypes, or a head's coefficients)
+              ) -> np.ndarray:
+    "`vectors @ weights.T` in float64, each row summed on its own (einsum, not BLAS)."
+    return np.einsum('ij,kj->ik', np.asarray(vectors, np.float64), np.asarray(weights, np.float64))
+
 # %% ../nbs/09_frames.ipynb #7e4e3ac7
 def frame_probs(vectors: np.ndarray, # L2-normalised all-MiniLM-L6-v2 embeddings, one row per text
                 frame_set: str | Path = 'generic', # a shipped set's name or a CSV file
@@ -110,9 +121,9 @@ def frame_probs(vectors: np.ndarray, # L2-normalised all-MiniLM-L6-v2 embeddings
     "Confidence of each frame for each text (rows sum to 1), the frames' names and the set's threshold."
     vectors = np.asarray(vectors, np.float32).reshape(-1, 384)
     if head and (h := frame_head(str(frame_set))):
-        return softmax(vectors @ np.array(h['coef']).T + np.array(h['intercept'])), h['frames'], h['threshold']
+        return softmax(row_scores(vectors, h['coef']) + np.array(h['intercept'])), h['frames'], h['threshold']
     f, cal = load_frame_set(frame_set), calibration(frame_set)
-    return softmax(vectors @ prototypes(f).T, cal['temperature']), f.frame.tolist(), cal['threshold']
+    return softmax(row_scores(vectors, prototypes(f)), cal['temperature']), f.frame.tolist(), cal['threshold']
 
 # %% ../nbs/09_frames.ipynb #4cfb151a
 FRAME_ROW_COLUMNS = ['i', 'frame', 'score', 'rank']  # columns of `assign_frames`
@@ -125,9 +136,7 @@ def assign_frames(texts: list[str], # texts to frame: sentences, headlines
                   head: bool = True, # use the set's trained head when it has one (gvfc)
                  ) -> pd.DataFrame:
     "The `top` most likely frames of each text whose confidence reaches the threshold; a text without any has no row."
-    if vectors is None:
-        from newsstudy.compare import embed
-        vectors = embed(list(texts))
+    if vectors is None: vectors = embed(list(texts))
     if len(vectors) != len(texts): raise ValueError(f'{len(vectors)} vectors for {len(texts)} texts')
     p, names, thr = frame_probs(vectors, frame_set, head)
     thr = thr if threshold is None else threshold

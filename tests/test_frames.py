@@ -18,7 +18,7 @@ TEXTS = ['The two parties traded bitter accusations over the budget, and the opp
 
 @pytest.fixture(scope='module')
 def vectors():
-    from newsstudy.compare import embed
+    from newsstudy.common import embed
     return embed(TEXTS)
 
 
@@ -90,7 +90,7 @@ def test_gvfc_split_is_fixed():
 def test_gvfc_held_out():
     csv = VALIDATION/'gvfc'/'headlines.csv'
     if not csv.exists(): pytest.skip(f'GVFC development headlines not found at {csv} (../shared/validation absent)')
-    from newsstudy.compare import embed
+    from newsstudy.common import embed
     d = read_gvfc(csv)
     held = d[gvfc_split(d.id)]
     fr = assign_frames(held.headline.tolist(), 'gvfc', vectors=embed(held.headline.tolist()))

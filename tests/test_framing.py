@@ -1,11 +1,13 @@
 """Framing: each measure on constructed sentences, the seed run's outputs, the highlighted report's escaping."""
-import json
+import json, warnings
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from newsstudy import framing as F
-from newsstudy.compare import embed
+from newsstudy.common import read_table, write_table, has_table
+from newsstudy.common import embed
 
 
 def units(texts, doc='t', title=None):
@@ -120,7 +122,7 @@ def test_reframed_sentence_produces_a_shift():
     empty_src = pd.DataFrame(columns=F.SOURCING_COLUMNS); empty_lab = pd.DataFrame(columns=F.LABEL_COLUMNS)
     tone = F.tone_rows(s, pd.DataFrame(columns=['doc_id', 'sent_id', 'label', 'canonical']))
     prof = F.frame_profile(fr, s)
-    sh = F.shift_rows([('n', 'o')], prof, empty_lab, F.language_tables(s)['loaded_terms'], empty_src, tone)
+    sh = F.shift_rows([('n', 'o')], prof, empty_lab, F.term_counts(F.language_tables(s)['loaded_terms']), empty_src, tone)
     p = prof.pivot(index='frame', columns='doc_id', values='share')
     assert set(sh.item[sh.feature == 'frame']) == set(p.index[(p.n - p.o).abs() >= 0.05])
     assert any(f == 'loaded' and 'tyrant' in i for f, i in zip(sh.feature, sh.item.str.lower()))
@@ -128,24 +130,24 @@ def test_reframed_sentence_produces_a_shift():
 
 def test_seed_run_writes_framing_outputs(seed_run):
     out = seed_run[0]
-    for name in F.FRAMING_TABLES: assert (out/'tables'/f'{name}.parquet').exists(), name
+    for name in F.FRAMING_TABLES: assert has_table(out, name), name
     for fig in ('frame_profile', 'loaded_density', 'framing_shift', 'actor_labels', 'sourcing'):
         assert (out/'figures'/f'{fig}.png').stat().st_size > 1000, fig
     page = (out/'report'/'framing.html').read_text()
     assert '<script' not in page and 'http' not in page.split('<body>')[0] and page.count('class="loaded"') > 10
-    dens = pd.read_parquet(out/'tables'/'loaded_density.parquet')
+    dens = read_table(out, 'loaded_density')
     assert len(dens) == 3 and dens.per_1000.gt(0).all() and dens.biased_share.between(0, 1).all()
     for name in ('frames', 'loaded_terms', 'bias', 'tone', 'actor_labels'):
-        t = pd.read_parquet(out/'tables'/f'{name}.parquet')
+        t = read_table(out, name)
         assert (t.sent_id[t.is_title] == -1).all(), name
-    docs = pd.read_parquet(out/'tables'/'documents.parquet')
+    docs = read_table(out, 'documents')
     titled = docs.title.fillna('').str.strip().ne('').sum()
-    assert titled >= 1 and pd.read_parquet(out/'tables'/'bias.parquet').is_title.sum() == titled
+    assert titled >= 1 and read_table(out, 'bias').is_title.sum() == titled
 
 
 def test_seed_study_finds_004_name_calling_from_the_model(seed_run):
-    lt = pd.read_parquet(seed_run[0]/'tables'/'loaded_terms.parquet')
-    if (lt.lexicon != 'model').any(): pytest.skip('the language model (newsstudy.language) is not installed')
+    lt = read_table(seed_run[0], 'loaded_terms')
+    assert (lt.lexicon == 'model').all()
     terms = lt[lt.doc_id.str.startswith('004')].term.str.lower()
     assert terms.str.contains('despot').any() and terms.str.contains('dictators').any(), terms.tolist()
 
@@ -168,3 +170,57 @@ def test_a_principal_of_named_staff_is_an_official():
                                                  kind='person', role=[None, "Putin's foreign policy aide", None])))
     kinds = F.sourcing_rows(tables).set_index('source').kind.to_dict()
     assert kinds == {'Putin': 'official', 'Yuri Ushakov': 'official'}  # 'He': unresolved, no source
+
+
+DOCS = {'a.txt': 'Rival leaders clash over trade\n\nThe two rival leaders clashed over trade. The tyrant threatened the West, '
+                 'said analyst Jane Roe.\n',
+        'b.txt': 'Leaders discuss trade\n\nThe two leaders met to discuss trade and gas exports. Analyst Jane Roe said '
+                 'the deal was balanced.\n',
+        'c.txt': 'Storm hits coast\n\nA storm hit the coast on Monday. Residents lost their homes, officials said.\n'}
+
+
+@pytest.fixture(scope='module')
+def small_out(tmp_path_factory):
+    "Corpus tables of three short documents in two stories, some sentence embeddings stored as float16."
+    from newsstudy.corpus import parse_corpus
+    from newsstudy.common import embed
+    src, out = tmp_path_factory.mktemp('corpus'), tmp_path_factory.mktemp('out')
+    for n, t in DOCS.items(): (src/n).write_text(t)
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        tables = parse_corpus(src)
+    for n in F.CORPUS_TABLES: write_table(tables[n], out, n)
+    ids = tables['documents'].doc_id.tolist()
+    write_table(pd.DataFrame(dict(story_id=['s1', 's1', 's2'], doc_id=ids)), out, 'stories')
+    s = tables['sentences'].iloc[::2]
+    write_table(pd.DataFrame(dict(doc_id=s.doc_id, sent_id=s.sent_id,
+                                  vector=list(embed(s.text.tolist()).astype(np.float16)))), out, 'sentence_embeddings')
+    return out
+
+
+@pytest.mark.parametrize('size', [1, 2])
+def test_stage_on_dask_equals_in_memory_whatever_the_partitions(small_out, size):
+    "The stage on a Dask client, in partitions of 1 or 2 documents, writes the tables `framing` computes in memory."
+    from distributed import Client
+    tables = {n: read_table(small_out, n) for n in F.CORPUS_TABLES + ['stories']}
+    want = F.framing(tables, tables['stories'], read_table(small_out, 'sentence_embeddings'))
+    with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=':0') as c:
+        got = F.framing_stage(c, small_out, partition_size=size)
+    for n in F.SENTENCE_TABLES: pd.testing.assert_frame_equal(read_table(small_out, n), want[n], check_dtype=False, obj=n)
+    for n in ('frame_profile', 'loaded_density', 'sourcing', 'framing_shift'):
+        pd.testing.assert_frame_equal(got[n], want[n], check_dtype=False, obj=n)
+    assert len(list((small_out/'tables'/'frames').glob('part-*.parquet'))) == -(-3 // size)
+    assert set(got['framing_shift'].doc_id) and set(got['framing_shift'].vs_doc) <= set(tables['documents'].doc_id)
+
+
+def test_figures_stay_readable_at_300_documents():
+    docs = [f'd{i:03d}' for i in range(300)]
+    rng = np.random.default_rng(1)
+    dens = pd.DataFrame(dict(doc_id=docs, per_1000=rng.random(300) * 10))
+    prof = pd.DataFrame([dict(doc_id=d, frame=f, share=float(rng.random())) for d in docs for f in ('x', F.NO_FRAME)])
+    src = pd.DataFrame(dict(doc_id=docs, source='S', kind='person', n_quotes=1, n_attributions=0))
+    for fig in (F.density_figure(dens), F.frame_figure(prof), F.sourcing_figure(src)):
+        w, h = fig.get_size_inches() * fig.dpi
+        assert h < 2200 and w < 2500, (w, h)
+    assert len(F.density_figure(dens).axes[0].patches) == F.MAX_ROWS
+    assert F.report_docs(dens, docs, 40) == [d for d in docs if d in set(dens.nlargest(40, 'per_1000').doc_id)]
