@@ -15,7 +15,7 @@ documents end to end <= 45 min, RSS <= 4 GB in any process, 2 workers >= 1.7x on
 ratios <= 11 (linear). Timings on a shared machine are noisy: compare runs made in the same minutes.
 """
 from __future__ import annotations
-import argparse, json, os, signal, subprocess, sys, tempfile, threading, time
+import argparse, json, os, re, signal, subprocess, sys, tempfile, threading, time
 from pathlib import Path
 
 import psutil
@@ -118,19 +118,27 @@ def run_once(corpus: Path, out: Path, n_docs: int, workers: int, how: str, work:
         run = subprocess.Popen(cmd, env=worker_env(), stdout=subprocess.DEVNULL, stderr=open(work/f'run-{n_docs}-{workers}.log', 'w'),
                                text=True, start_new_session=True)
         with Peaks(dict(driver=run.pid, **roots)) as peaks:
+            timed_out = False
             try: run.wait(timeout)
             except subprocess.TimeoutExpired:
-                os.killpg(run.pid, signal.SIGKILL); run.wait()
-                return dict(docs=n_docs, workers=workers, status=f'timeout after {timeout:.0f} s')
+                os.killpg(run.pid, signal.SIGKILL); run.wait(); timed_out = True
         secs = time.perf_counter() - t0
     finally: stop(procs)
-    if run.returncode: return dict(docs=n_docs, workers=workers, status=f'failed ({run.returncode}); see {work}/run-{n_docs}-{workers}.log')
+    rss, log = peaks.by_root(), work/f'run-{n_docs}-{workers}.log'
+    res = dict(docs=n_docs, workers=workers if how else 0, status='ok', seconds=round(secs, 1), stages=stage_seconds(log),
+               driver_rss_mb=rss.get('driver'), worker_rss_mb=[rss.get(k) for k in roots],
+               driver_processes={peaks.role[k]: round(v / 2**20) for k, v in peaks.peak.items() if k[0] == 'driver'})
+    if timed_out or run.returncode:
+        res['status'] = f'timeout after {timeout:.0f} s' if timed_out else f'failed ({run.returncode}); see {log}'
+        return res  # the stages that finished, and the peaks until then
     rec = json.loads((out/'run.json').read_text())
-    rss = peaks.by_root()
-    return dict(docs=n_docs, workers=workers if how else 0, status='ok', seconds=round(secs, 1),
-                docs_per_s=round(n_docs / secs, 2), stages={n['notebook']: n['seconds'] for n in rec['notebooks']},
-                driver_rss_mb=rss.get('driver'), worker_rss_mb=[rss.get(k) for k in roots],
-                driver_processes={peaks.role[k]: round(v / 2**20) for k, v in peaks.peak.items() if k[0] == 'driver'})
+    return dict(res, docs_per_s=round(n_docs / secs, 2), stages={n['notebook']: n['seconds'] for n in rec['notebooks']})
+
+
+def stage_seconds(log: Path) -> dict:
+    "Seconds of each stage that finished, from the run's progress lines (`[2/4] 01_compare.ipynb done in 171.1 s`)."
+    lines = log.read_text(errors='replace').splitlines() if log.exists() else []
+    return {m[1]: float(m[2]) for m in (re.match(r'\[\d+/\d+\] (\S+) done in ([\d.]+) s', l) for l in lines) if m}
 
 
 def targets(runs: list) -> list[tuple]:
