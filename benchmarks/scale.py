@@ -106,6 +106,15 @@ def stop(procs: list):
         except subprocess.TimeoutExpired: os.killpg(p.pid, signal.SIGKILL); p.wait()
 
 
+def kill_tree(pid: int):
+    "Kill process `pid` and all its descendants, by process id (stage kernels run in sessions of their own)."
+    try: root = psutil.Process(pid); procs = root.children(recursive=True) + [root]
+    except psutil.Error: return
+    for p in procs:
+        try: p.kill()
+        except psutil.Error: pass
+
+
 def run_once(corpus: Path, out: Path, n_docs: int, workers: int, how: str, work: Path, timeout: float) -> dict:
     "One `newsstudy run` (on a fresh cluster of `workers` when `how` says the CLI can use one): its figures."
     procs, addr = [], ''
@@ -121,13 +130,14 @@ def run_once(corpus: Path, out: Path, n_docs: int, workers: int, how: str, work:
             timed_out = False
             try: run.wait(timeout)
             except subprocess.TimeoutExpired:
-                os.killpg(run.pid, signal.SIGKILL); run.wait(); timed_out = True
+                kill_tree(run.pid); run.wait(); timed_out = True
         secs = time.perf_counter() - t0
     finally: stop(procs)
     rss, log = peaks.by_root(), work/f'run-{n_docs}-{workers}.log'
     res = dict(docs=n_docs, workers=workers if how else 0, status='ok', seconds=round(secs, 1), stages=stage_seconds(log),
                driver_rss_mb=rss.get('driver'), worker_rss_mb=[rss.get(k) for k in roots],
-               driver_processes={peaks.role[k]: round(v / 2**20) for k, v in peaks.peak.items() if k[0] == 'driver'})
+               driver_processes=sorted(([round(v / 2**20), k[1], peaks.role[k]] for k, v in peaks.peak.items() if k[0] == 'driver'),
+                                       reverse=True))  # [peak MB, pid, command] of the command, each stage kernel, their children
     if timed_out or run.returncode:
         res['status'] = f'timeout after {timeout:.0f} s' if timed_out else f'failed ({run.returncode}); see {log}'
         return res  # the stages that finished, and the peaks until then
