@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/synth.py DEST N [--seed S]
 
 writes N plain-text articles into DEST (1,000 per sub-folder) and `DEST/MANIFEST.csv` (file, sha256, bytes, and the
-ground truth: `event`, `story`, `version`, `description`). Nothing comes from the bundled seed corpus: every event,
+ground truth: `event` — what newsstudy's story grouping should find, independent reports included —, `story` — one
+report and its copies —, `version` and a `description` of how the version was made). Nothing comes from the bundled seed corpus: every event,
 name, place, number and quote is drawn from the templates and word lists below.
 
 How a corpus is made (all draws from one `random.Random(seed)`: the same seed gives the same bytes):
