@@ -35,7 +35,7 @@ reproduce: setup
 # corpus notebook has just written (in parallel it could read them half-way).
 test: setup
 	cd nbs && ../$(BIN)/nbdev-test --n-workers 0
-	$(BIN)/python -m pytest tests/
+	$(BIN)/python -m pytest --durations=15 tests/
 
 docs: setup
 	$(BIN)/newsstudy docs
