@@ -23,8 +23,8 @@ __all__ = ['CHECKOUT_HINT', 'TOOLS', 'RESERVED', 'LIMITS', 'KINDS', 'OPAQUE', 'E
            'is_results', 'check_out', 'pid_alive', 'temp_prefix', 'temp_pid', 'stale_temps', 'clean_stale', 'swap_in',
            'StageError', 'directives', 'is_import_cell', 'production_cell', 'production_notebook', 'run_stage',
            'docs_url', 'page_name', 'export_findings', 'readme_text', 'write_readme', 'default_corpus', 'prepare_run',
-           'run_record', 'write_record', 'make_temp', 'run_scheduler', 'run_stages', 'keep_failed', 'run_study',
-           'check_site_dest', 'build_site', 'run_command', 'main']
+           'run_record', 'write_record', 'make_temp', 'check_scheduler', 'run_scheduler', 'run_stages', 'keep_failed',
+           'run_study', 'check_site_dest', 'build_site', 'run_command', 'main']
 
 # %% ../nbs/90_run.ipynb #c046
 class LazyModule:
@@ -364,7 +364,10 @@ def swap_in(new: Path, # the complete new results
 class StageError(RunFailed):
     "A stage notebook failed while running."
 
-def _failed_cell(executed: Path, err: 'PapermillExecutionError', source: Path = None) -> str:
+def _failed_cell(executed: Path, # the executed (production) notebook
+                 err: 'PapermillExecutionError', # papermill's error
+                 source: Path = None, # the stage notebook, where the cell's position is counted
+                ) -> str:
     "Describe the failing cell by its position in the source notebook (found by cell id) and its first line."
     nb = nbformat.read(executed, as_version=4)
     added = {'injected-parameters', 'papermill-error-cell-tag'}  # cells papermill adds to the source notebook
@@ -560,7 +563,12 @@ def prepare_run(corpus=None, # the corpus folder (default: the bundled seed corp
     except OSError as e: raise StudyError(os_error(e)) from None  # e.g. an unreadable folder
 
 # %% ../nbs/90_run.ipynb #c108
-def run_record(corpus: Path, out: Path, params: dict, scheduler: dict = None, examples: bool = False) -> dict:
+def run_record(corpus: Path, # the corpus folder (resolved)
+               out: Path, # the results folder
+               params: dict, # the checked -p parameters
+               scheduler: dict = None, # address: what the stages get ('' for none); local: did the run start it?
+               examples: bool = False, # are the stages run whole (--examples)?
+              ) -> dict:
     "The run's record (`run.json`) before the stages: versions, parameters, scheduler, checksums, status `running`."
     return dict(newsstudy=__version__, python=platform.python_version(), status='running',
                 started=datetime.now(timezone.utc).isoformat(timespec='seconds'), corpus=str(corpus), out=str(out),
@@ -587,24 +595,35 @@ def make_temp(out: Path, log) -> Path:
     except OSError as e: raise StudyError(f"cannot write the results folder {out}: {os_error(e)}") from None
 
 # %% ../nbs/90_run.ipynb #s02
+def check_scheduler(scheduler: str, # --scheduler: a running Dask scheduler's address ('' for none)
+                   ) -> str:
+    "`scheduler` once a scheduler answers there (within 5 s); StudyError saying what to do otherwise."
+    if not scheduler: return scheduler
+    from newsstudy.common import connect
+    try: connect(scheduler, timeout='5s').close()
+    except (OSError, TimeoutError, ValueError) as e: raise StudyError(str(e).replace('\n', ' ')) from None
+    return scheduler
+
+# %% ../nbs/90_run.ipynb #s05
 @contextlib.contextmanager
-def run_scheduler(scheduler: str = '', # --scheduler: a running Dask scheduler's address; empty: a local cluster
+def run_scheduler(scheduler: str = '', # a checked scheduler address (`check_scheduler`); empty: a local cluster
                   needed: bool = True, # does a stage declare a `scheduler` parameter? (else no cluster is started)
                  ):
-    "Yield the address the stages get: `scheduler` once it answers, or that of a local cluster started here ('': none)."
-    if scheduler:
-        from newsstudy.common import connect
-        try: connect(scheduler, timeout='5s').close()
-        except (OSError, TimeoutError, ValueError) as e: raise StudyError(str(e).replace('\n', ' ')) from None
-        yield scheduler; return
-    if not needed: yield ''; return
+    "Yield the address the stages get: `scheduler`, or that of a local cluster started (and closed) here ('': none)."
+    if scheduler or not needed: yield scheduler; return
     from newsstudy.common import local_cluster
     cluster = local_cluster()
     try: yield cluster.scheduler_address
     finally: cluster.close()
 
 # %% ../nbs/90_run.ipynb #c112
-def run_stages(stages, tmp: Path, corpus: Path, params: dict, record: dict, log):
+def run_stages(stages, # the stage notebooks, in order
+               tmp: Path, # the run's temporary results folder
+               corpus: Path, # the corpus folder
+               params: dict, # the checked -p parameters (each stage gets those it declares)
+               record: dict, # the run record: its scheduler and examples are read, the stages' seconds added
+               log, # called with each progress line
+              ):
     "Run each stage into `tmp` with the parameters it declares (and the run's scheduler); then the findings page."
     for i, nb in enumerate(stages, 1):
         log(f"[{i}/{len(stages)}] {nb.name} ...")
@@ -640,21 +659,22 @@ def run_study(corpus=None, # the corpus folder (default: the bundled seed corpus
     "Run every stage on `corpus`, write results to `out` atomically; return the run record (also in `out/run.json`)."
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
     stages, corpus, out, params = prepare_run(corpus, out, params, stages)
-    needed = 'scheduler' in stage_params(stages)
-    with run_scheduler(scheduler, needed) as addr:
-        record = run_record(corpus, out, params, dict(address=addr, local=bool(addr) and not scheduler), examples)
-        tmp = make_temp(out, log)
-        try:
+    scheduler = check_scheduler(scheduler)
+    record = run_record(corpus, out, params, dict(address=scheduler, local=False), examples)
+    tmp = make_temp(out, log)
+    try:
+        with run_scheduler(scheduler, 'scheduler' in stage_params(stages)) as addr:
+            record['scheduler'] = dict(address=addr, local=addr != scheduler)
             write_record(tmp, record)
             run_stages(stages, tmp, corpus, params, record, log)
-            record['status'] = 'complete'
-            write_record(tmp, record)
-            swap_in(tmp, out)
-        except BaseException as e:
-            keep_failed(tmp, out, record, e)
-            if isinstance(e, OSError):
-                raise RunFailed(f"cannot write the results: {os_error(e)}; {out} is left as it was") from None
-            raise
+        record['status'] = 'complete'
+        write_record(tmp, record)
+        swap_in(tmp, out)
+    except BaseException as e:
+        keep_failed(tmp, out, record, e)
+        if isinstance(e, OSError):
+            raise RunFailed(f"cannot write the results: {os_error(e)}; {out} is left as it was") from None
+        raise
     return record
 
 # %% ../nbs/90_run.ipynb #9d22e149
