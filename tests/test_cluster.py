@@ -185,11 +185,39 @@ def test_killed_worker_gives_equal_tables_or_a_clear_failure(cluster, local_run,
         assert json.loads((out.with_name('out.failed')/'run.json').read_text())['status'] == 'failed'
 
 
-def test_scheduler_that_does_not_answer_is_refused_before_any_stage(local_run, tmp_path):
-    corpus, _ = local_run
+def test_scheduler_that_does_not_answer_is_refused_before_any_stage(tmp_path):
+    corpus = tmp_path/'corpus'; corpus.mkdir(); (corpus/'story.txt').write_text('A story.\n')
     nobody = f'tcp://127.0.0.1:{free_port()}'
     t0 = time.perf_counter()
     r = newsstudy('run', '--corpus', corpus, '--out', tmp_path/'out', '--scheduler', nobody)
     assert r.returncode == 2 and r.stderr.startswith(f"newsstudy: error: no Dask scheduler answers at {nobody!r}"), r.stderr
     assert len(r.stderr.strip().splitlines()) == 1 and time.perf_counter() - t0 < 30
-    assert not (tmp_path/'out').exists(), 'nothing written'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['corpus'], 'nothing written'
+
+
+def _dask_stage(path: Path):
+    "A quick stage that declares `scheduler`, connects as the real stages do, and records its scheduler and workers."
+    import nbformat
+    code = ("import json, os, pathlib\nfrom newsstudy.common import dask_client\n"
+            "with dask_client(scheduler) as client: pids = sorted(client.run(os.getpid).values())\n"
+            f"pathlib.Path(out_dir, '{path.stem}.json').write_text(json.dumps(dict(scheduler=scheduler, pids=pids)))")
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('corpus_dir = ""\nout_dir = ""\nscheduler = ""  # Dask scheduler address',
+                                  metadata=dict(tags=['parameters'])),
+        nbformat.v4.new_code_cell(code, metadata=dict(tags=['stage']))],
+        metadata=dict(kernelspec=dict(name='python3', display_name='Python 3', language='python'))), path)
+
+
+def test_default_run_starts_one_local_cluster_for_all_stages(tmp_path):
+    "Two stages get the same local scheduler and the same worker processes (models load once per run); it is closed after."
+    nbs = tmp_path/'nbs'; nbs.mkdir()
+    for name in ('00_a', '01_b'): _dask_stage(nbs/f'{name}.ipynb')
+    corpus = tmp_path/'corpus'; corpus.mkdir(); (corpus/'story.txt').write_text('A story.\n')
+    r = subprocess.run([str(BIN/'newsstudy'), 'run', '--corpus', str(corpus), '--out', str(tmp_path/'out')], cwd=tmp_path,
+                       capture_output=True, text=True, env=dict(os.environ, NEWSSTUDY_NBS=str(nbs)), timeout=600)
+    assert r.returncode == 0, r.stderr[-3000:]
+    a, b = (json.loads((tmp_path/'out'/f'{n}.json').read_text()) for n in ('00_a', '01_b'))
+    rec = json.loads((tmp_path/'out'/'run.json').read_text())
+    assert a['scheduler'].startswith('tcp://127.0.0.1:') and a == b and len(a['pids']) == os.cpu_count()
+    assert rec['scheduler'] == dict(address=a['scheduler'], local=True)
+    assert not [p for p in a['pids'] if Path(f'/proc/{p}').exists()], 'the workers stopped with the run'
