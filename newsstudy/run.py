@@ -15,16 +15,17 @@ import newsstudy
 from . import __version__
 
 # %% auto #0
-__all__ = ['CHECKOUT_HINT', 'TOOLS', 'RESERVED', 'LIMITS', 'KINDS', 'OPAQUE', 'EXPORTS', 'FINDINGS', 'FINDINGS_PAGE',
-           'README_NOTE', 'SITE_MARK', 'LazyModule', 'StudyError', 'RunFailed', 'os_error', 'nbs_path', 'param_cell',
-           'has_parameters', 'tool_notebooks', 'stage_notebooks', 'declared_params', 'param_type', 'stage_params',
-           'parse_value', 'as_type', 'check_param', 'check_params', 'md_table', 'params_markdown', 'corpus_folder',
-           'check_corpus', 'input_checksums', 'file_names', 'id_pattern', 'names_document', 'check_reference',
-           'is_results', 'check_out', 'pid_alive', 'temp_prefix', 'temp_pid', 'stale_temps', 'clean_stale', 'swap_in',
-           'StageError', 'directives', 'is_import_cell', 'production_cell', 'production_notebook', 'run_stage',
-           'docs_url', 'page_name', 'export_findings', 'readme_text', 'write_readme', 'default_corpus', 'prepare_run',
-           'run_record', 'write_record', 'make_temp', 'check_scheduler', 'run_scheduler', 'run_stages', 'keep_failed',
-           'run_study', 'check_site_dest', 'build_site', 'run_command', 'main']
+__all__ = ['CHECKOUT_HINT', 'TOOLS', 'RESERVED', 'LIMITS', 'KINDS', 'RECORD_FILES', 'OPAQUE', 'EXPORTS', 'FINDINGS',
+           'FINDINGS_PAGE', 'README_NOTE', 'SITE_MARK', 'LazyModule', 'StudyError', 'RunFailed', 'os_error', 'nbs_path',
+           'param_cell', 'has_parameters', 'tool_notebooks', 'stage_notebooks', 'declared_params', 'param_type',
+           'stage_params', 'parse_value', 'as_type', 'check_param', 'check_params', 'md_table', 'params_markdown',
+           'corpus_folder', 'check_corpus', 'input_checksums', 'file_names', 'id_pattern', 'names_document',
+           'check_reference', 'is_results', 'check_out', 'pid_alive', 'temp_prefix', 'temp_pid', 'stale_temps',
+           'clean_stale', 'swap_in', 'StageError', 'directives', 'is_import_cell', 'production_cell',
+           'production_notebook', 'run_stage', 'docs_url', 'page_name', 'export_findings', 'readme_text',
+           'write_readme', 'default_corpus', 'prepare_run', 'run_record', 'write_record', 'make_temp',
+           'check_scheduler', 'run_scheduler', 'run_stages', 'keep_failed', 'run_study', 'check_site_dest',
+           'build_site', 'run_command', 'main']
 
 # %% ../nbs/90_run.ipynb #c046
 class LazyModule:
@@ -254,19 +255,22 @@ def id_pattern(ref: str, # a record id as `reference` gives it
     return re.compile(r'(?:_|[^\w.-]+)'.join(parts).encode('utf-8'))
 
 # %% ../nbs/90_run.ipynb #r07
+RECORD_FILES = ('.json', '.jsonl', '.csv', '.tsv')  # files whose records may carry ids of their own
 OPAQUE = ('.gz', '.parquet')  # file endings whose bytes do not show record ids
 
 def names_document(ref: str, # one name given in `reference`
                    corpus: Path, # the corpus folder
                    files: list, # its article files
                   ) -> bool:
-    "Can `ref` name a document of `corpus`: a file's name, or an id in a file's bytes (`path#id`: in that file)?"
+    "Can `ref` name a document: (a part before `-` of) a file's name, or an id in a record file (`path#id`: that file)?"
     head, _, rid = ref.partition('#')
-    if not rid and any(ref in file_names(p.relative_to(corpus)) for p in files): return True
-    cands = [p for p in files if head in file_names(p.relative_to(corpus))] if rid else files
-    if any(p.name.endswith(OPAQUE) for p in cands): return True
-    pat = id_pattern(rid or ref)
-    return any(pat.search(p.read_bytes()) for p in cands)
+    names = set().union(*(file_names(p.relative_to(corpus)) for p in files))
+    if not rid and any(ref[:i] in names for i in [len(ref)] + [i for i, ch in enumerate(ref) if ch == '-']): return True
+    cands = [p for p in files if (not rid or head in file_names(p.relative_to(corpus)))
+             and p.name.lower().endswith(RECORD_FILES + OPAQUE)]
+    if any(p.name.lower().endswith(OPAQUE) for p in cands): return True
+    pats = [id_pattern(x) for x in {rid or ref, re.sub(r'-\d+$', '', rid or ref)}]  # an id, or a repeated one `id-2`
+    return any(p.search(f.read_bytes()) for f in cands for p in pats)
 
 # %% ../nbs/90_run.ipynb #r10
 def check_reference(reference, # the `reference` parameter: doc_ids or file names, comma-separated ('' for none)
