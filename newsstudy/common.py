@@ -107,10 +107,11 @@ def read_table(out_dir, # the results folder
     "Table `name` of `out_dir` as one DataFrame, its parts in order."
     files = sorted(table_path(out_dir, name).glob('part-*.parquet'))
     if not files: raise FileNotFoundError(f'{table_path(out_dir, name)} holds no table: run the stage that writes {name!r} first')
-    flt = None
+    sch, flt = _schema(files), None
     for col, vals in (where or {}).items():
-        e = ds.field(col).isin(list(vals)); flt = e if flt is None else flt & e
-    return ds.dataset([str(f) for f in files], schema=_schema(files), format='parquet').to_table(columns=columns, filter=flt).to_pandas()
+        if pa.types.is_null(sch.field(col).type): return sch.empty_table().select(columns or sch.names).to_pandas()
+        e = ds.field(col).isin(pa.array(list(vals), type=sch.field(col).type)); flt = e if flt is None else flt & e
+    return ds.dataset([str(f) for f in files], schema=sch, format='parquet').to_table(columns=columns, filter=flt).to_pandas()
 
 # %% ../nbs/03_common.ipynb #m029
 def save_figure(fig, # a matplotlib figure
