@@ -832,6 +832,7 @@ def main(argv=None) -> int:
     "Entry point of the `newsstudy` command: one line and status 2 for a refused request, 1 for a failed run."
     args = _parser().parse_args(argv)
     os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')  # kernels inherit it: stages parallelise over processes
+    os.environ.setdefault('HF_HUB_DISABLE_PROGRESS_BARS', '1')  # no model-loading bars of workers in the run's log
     def error(msg, status): print(f"newsstudy: error: {msg}", file=sys.stderr); return status
     try: return run_command(args)
     except RunFailed as e: return error(e, 1)
