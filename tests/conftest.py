@@ -1,4 +1,8 @@
-"""Shared fixtures: the repository, the installed `newsstudy` command, one seed-corpus run and one site build per session."""
+"""Shared fixtures: the repository, the installed `newsstudy` command, one seed-corpus run and one site build per session.
+
+Full CLI runs are the slow part of the tests: tests that check a table call the stage functions in-process; the tests
+that need a run's results share the ONE session run `seed_run` (made with `--examples`, so that the docs build can use
+its executed notebooks too); a test makes a run of its own only when the command itself is what it tests."""
 import contextlib, functools, http.server, os, shutil, socket, subprocess, sys, threading, time
 from pathlib import Path
 
@@ -16,11 +20,22 @@ def newsstudy(*args, cwd=None, check=False):
     return r
 
 
+def table(out, name: str, **kw):
+    "Table `name` of results folder `out` (a folder of Parquet parts), read with `newsstudy.common.read_table`."
+    from newsstudy.common import read_table
+    return read_table(out, name, **kw)
+
+
+def tables(out) -> dict:
+    "Every table of results folder `out`: name -> DataFrame."
+    return {p.name: table(out, p.name) for p in sorted((Path(out)/'tables').iterdir()) if p.is_dir()}
+
+
 @pytest.fixture(scope='session')
 def seed_run(tmp_path_factory):
-    "Results of `newsstudy run` on the bundled corpus, with the default output folder (run from a scratch cwd)."
+    "Results of `newsstudy run --examples` on the bundled corpus, default output folder (run from a scratch cwd)."
     cwd = tmp_path_factory.mktemp('seedrun')
-    r = newsstudy('run', cwd=cwd, check=True)
+    r = newsstudy('run', '--examples', cwd=cwd, check=True)
     return cwd/'results'/'seeds', r
 
 

@@ -1,13 +1,13 @@
 """The run contract of `newsstudy run`: outputs, bad inputs and parameters (refused before any stage), failing
 notebooks, reproducibility."""
-import hashlib, json, os, subprocess
+import hashlib, json, os, subprocess, sys, time
 from pathlib import Path
 
 import pandas as pd
 import nbformat
 import pytest
 
-from conftest import BIN, ROOT, SEEDS, newsstudy
+from conftest import BIN, ROOT, SEEDS, newsstudy, table
 
 
 def _sha(p): return hashlib.sha256(Path(p).read_bytes()).hexdigest()
@@ -17,33 +17,21 @@ def test_run_writes_the_contract(seed_run):
     out, r = seed_run
     assert r.returncode == 0 and 'results:' in r.stdout
     assert '[1/' in r.stderr and 'done in' in r.stderr, 'progress names each notebook and its time'
-    docs = pd.read_parquet(out/'tables'/'documents.parquet')
+    docs = table(out, 'documents')
     assert sorted(docs.path) == sorted(p.name for p in SEEDS.glob('*.txt'))
     for ext in ('png', 'svg'): assert (out/'figures'/f'document_composition.{ext}').stat().st_size > 1000
     nb = nbformat.read(out/'notebooks'/'00_corpus.ipynb', as_version=4)
     assert any(c.get('outputs') for c in nb.cells if c.cell_type == 'code'), 'executed notebook keeps its outputs'
     run = json.loads((out/'run.json').read_text())
-    assert run['newsstudy'] and run['parameters'] == {} and run['status'] == 'complete'
+    assert run['newsstudy'] and run['parameters'] == {} and run['status'] == 'complete' and run['examples'] is True
+    assert set(run['scheduler']) == {'address', 'local'}
     assert {i['file']: i['sha256'] for i in run['inputs']} == {p.name: _sha(p) for p in SEEDS.iterdir()}
     assert [n['notebook'] for n in run['notebooks']][0] == '00_corpus.ipynb'
     assert all(n['seconds'] > 0 for n in run['notebooks'])
     assert [p.name for p in out.parent.iterdir()] == ['seeds'], 'no temporary folders left'
 
 
-def test_same_inputs_same_tables_and_figures(seed_run, tmp_path):
-    out, _ = seed_run
-    again = tmp_path/'again'
-    newsstudy('run', '--out', again, check=True)
-    import pandas as pd
-    tables = sorted(p.name for p in (out/'tables').glob('*.parquet'))
-    assert tables == sorted(p.name for p in (again/'tables').glob('*.parquet')) and len(tables) >= 25
-    for name in tables:  # every table of every stage: same rows, same values
-        a, b = pd.read_parquet(out/'tables'/name), pd.read_parquet(again/'tables'/name)
-        assert a.equals(b), name
-    for sub in ('figures', 'report'):  # figures and reports: the same bytes
-        files = sorted(p.name for p in (out/sub).iterdir())
-        assert files and files == sorted(p.name for p in (again/sub).iterdir()), sub
-        for f in files: assert _sha(out/sub/f) == _sha(again/sub/f), f'{sub}/{f}'
+# (Same inputs, same tables and figures: tests/test_cluster.py compares two runs of one corpus, local and on a cluster.)
 
 
 def _one_line_error(r, *words):
@@ -105,6 +93,30 @@ def test_parameter_values_are_checked_before_any_stage(tmp_path, name, value, ex
     assert list(tmp_path.iterdir()) == [], 'nothing written'
 
 
+def test_unknown_reference_is_refused_before_any_stage(tmp_path):
+    t0 = time.perf_counter()
+    r = newsstudy('run', '--corpus', SEEDS, '--out', tmp_path/'out', '-p', 'reference', 'no-such-version')
+    _one_line_error(r, "reference 'no-such-version' names no document of the corpus")
+    assert time.perf_counter() - t0 < 15 and list(tmp_path.iterdir()) == [], 'refused at once, nothing written'
+
+
+def test_scheduler_is_not_a_p_parameter(tmp_path):
+    _one_line_error(newsstudy('run', '--out', tmp_path/'out', '-p', 'scheduler', 'tcp://x:1'), '--scheduler')
+
+
+def test_help_imports_nothing_heavy():
+    "`newsstudy --help` answers without importing the scientific stack (it took ~10 s when it did)."
+    probe = ('import sys\nfrom newsstudy.run import main\n'
+             'try: main(["run", "--help"])\n'
+             'except SystemExit: pass\n'
+             'print(sorted(m for m in ("pandas", "nbformat", "papermill", "torch", "spacy", "distributed", '
+             '"newsstudy.common", "newsstudy.corpus") if m in sys.modules))')
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, '-c', probe], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0 and '--scheduler ADDRESS' in r.stdout and r.stdout.strip().splitlines()[-1] == '[]', r.stdout + r.stderr
+    assert time.perf_counter() - t0 < 5, 'a generous bound: the machine may be loaded (about 0.1 s when idle)'
+
+
 def test_parameter_values_take_the_type_of_their_default():
     from newsstudy.run import check_params, stage_notebooks, as_type
     stages = stage_notebooks(ROOT/'nbs')
@@ -116,14 +128,33 @@ def test_parameter_values_take_the_type_of_their_default():
         with pytest.raises(ValueError): as_type(v, kind)
 
 
-def _stage(folder, code):
-    "A one-cell stage notebook in `folder` (used as NEWSSTUDY_NBS): quick, unlike the NLP stages."
+def _stage(folder, *cells):
+    "A small stage notebook in `folder` (used as NEWSSTUDY_NBS), quick unlike the NLP stages; a cell is code or (code, tag)."
     folder.mkdir()
+    cells = [c if isinstance(c, tuple) else (c,) for c in cells]
     nbformat.write(nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell('corpus_dir = ""\nout_dir = ""', metadata=dict(tags=['parameters'])),
-        nbformat.v4.new_code_cell(code)], metadata=dict(kernelspec=dict(name='python3', display_name='Python 3',
+        *[nbformat.v4.new_code_cell(c[0], metadata=dict(tags=list(c[1:]))) for c in cells]], metadata=dict(kernelspec=dict(name='python3', display_name='Python 3',
                                                                           language='python'))), folder/'00_stage.ipynb')
     return folder
+
+
+def test_production_path_skips_the_examples(tmp_path):
+    "A stage with `stage` cells: the run executes the parameters, import and stage cells, not the examples."
+    corpus = tmp_path/'corpus'; corpus.mkdir(); (corpus/'story.txt').write_text('A story.\n')
+    nbs = _stage(tmp_path/'nbs', "import json", "raise RuntimeError('an example on the seeds')",
+                 ("import pathlib; pathlib.Path(out_dir, 'done.txt').write_text(json.dumps(corpus_dir))", 'stage'))
+    env = dict(os.environ, NEWSSTUDY_NBS=str(nbs))
+    run = lambda out, *a: subprocess.run([str(BIN/'newsstudy'), 'run', '--corpus', str(corpus), '--out', str(out), *a],
+                                         cwd=ROOT, capture_output=True, text=True, env=env, timeout=600)
+    r = run(tmp_path/'out')
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert json.loads((tmp_path/'out'/'done.txt').read_text()) == str(corpus)
+    executed = nbformat.read(tmp_path/'out'/'notebooks'/'00_stage.ipynb', as_version=4)
+    cells = [c.source for c in executed.cells if 'injected-parameters' not in c.metadata.get('tags', [])]
+    assert len(cells) == 3 and not any('RuntimeError' in c for c in cells), cells
+    r = run(tmp_path/'whole', '--examples')  # the whole notebook: the example runs, and fails
+    assert r.returncode == 1 and "00_stage.ipynb failed in cell 3 (\"raise RuntimeError" in r.stderr, r.stderr[-2000:]
 
 
 def test_failing_notebook_is_named_and_previous_results_survive(tmp_path):

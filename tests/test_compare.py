@@ -141,7 +141,7 @@ def test_seed_run_writes_comparison_outputs(seed_run):
 
 def test_unknown_reference_is_a_clear_error(tmp_path):
     r = newsstudy('run', '--corpus', SEEDS, '--out', tmp_path/'out', '-p', 'reference', 'no-such-version')
-    assert r.returncode == 1 and "reference 'no-such-version' names no document" in r.stderr, r.stderr[-2000:]
+    assert r.returncode == 2 and "reference 'no-such-version' names no document" in r.stderr, r.stderr[-2000:]
     assert not (tmp_path/'out').exists()
 
 

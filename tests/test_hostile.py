@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, SEEDS
-from newsstudy.corpus import TABLES, parse_corpus, verify_manifest, write_table
+from newsstudy.common import write_table
+from newsstudy.corpus import TABLES, parse_corpus, verify_manifest
 
 SECRET = 'SECRET-7f3a9c-do-not-publish'
 GOOD_TXT = SEEDS/'001_ade43d5ebca5c6ca.txt'  # a normal news story (seed), read as `good.txt`

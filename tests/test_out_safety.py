@@ -6,7 +6,7 @@ The command-line cases run the installed `newsstudy` command and are refused bef
 each). Runs that must succeed use a one-cell stage notebook (`NEWSSTUDY_NBS`), not the NLP stages. Write failures are
 injected in-process: the tests run as root, for whom `chmod` does not make a folder unwritable, and no read-only
 mount or full disk can be made on the test machine."""
-import errno, hashlib, json, os, shutil, subprocess, sys, tempfile
+import contextlib, errno, hashlib, json, os, shutil, subprocess, sys, tempfile
 from pathlib import Path
 
 import nbformat
@@ -161,7 +161,7 @@ def test_swap_in_refuses_anything_but_results(tmp_path):
     assert (tmp_path/'empty'/'x').read_text() == 'new' and not new.exists()
 
 
-def _fake_stage(nb, out, params, cwd):
+def _fake_stage(nb, out, params, cwd, examples=False):
     "Stands in for a stage notebook: writes one table into the temporary results folder."
     (out/'tables').mkdir(exist_ok=True); (out/'tables'/f'{nb.stem}.txt').write_text('new'); return 0.01
 
@@ -169,6 +169,7 @@ def _fake_stage(nb, out, params, cwd):
 def test_disk_full_keeps_previous_results(tree, monkeypatch, capsys):
     "ENOSPC injected when the final run.json is written (as root no real full disk can be made here)."
     monkeypatch.setattr(run, 'run_stage', _fake_stage)
+    monkeypatch.setattr(run, 'run_scheduler', lambda s='', needed=True: contextlib.nullcontext(s))  # no cluster needed
     write = run.write_record
     def full(folder, record):
         if record['status'] == 'complete':
@@ -188,6 +189,7 @@ def test_disk_full_keeps_previous_results(tree, monkeypatch, capsys):
 def test_read_only_at_swap_keeps_previous_results(tree, monkeypatch, capsys):
     "EROFS injected as the new folder is renamed to OUT (no read-only mount can be made here; root ignores chmod)."
     monkeypatch.setattr(run, 'run_stage', _fake_stage)
+    monkeypatch.setattr(run, 'run_scheduler', lambda s='', needed=True: contextlib.nullcontext(s))  # no cluster needed
     rename = os.replace
     def read_only(src, dst):
         if Path(dst) == tree/'results' and Path(src).name.startswith('.results.tmp-'):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from conftest import BIN, ROOT, SEEDS
+from conftest import BIN, ROOT, SEEDS, table
 
 
 def test_help_notebook_lists_commented_parameters():
@@ -15,12 +15,14 @@ def test_help_notebook_lists_commented_parameters():
 
 
 def test_papermill_rerun_writes_to_another_out_dir(tmp_path, seed_run):
+    "The corpus stage re-run by hand as rerun.ipynb shows: its production copy (no examples) with papermill."
+    from newsstudy.run import production_notebook
     out = tmp_path/'elsewhere'
-    r = subprocess.run([str(BIN/'papermill'), str(ROOT/'nbs'/'00_corpus.ipynb'), str(tmp_path/'executed.ipynb'),
+    prod = production_notebook(ROOT/'nbs'/'00_corpus.ipynb', tmp_path/'00_corpus.ipynb')
+    r = subprocess.run([str(BIN/'papermill'), str(prod), str(tmp_path/'executed.ipynb'),
                         '-p', 'corpus_dir', str(SEEDS), '-p', 'out_dir', str(out), '--cwd', str(ROOT/'nbs')],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr[-2000:]
     assert (out/'figures'/'document_composition.png').exists()
     cli_out, _ = seed_run
-    pd.testing.assert_frame_equal(pd.read_parquet(out/'tables'/'documents.parquet'),
-                                  pd.read_parquet(cli_out/'tables'/'documents.parquet'))
+    pd.testing.assert_frame_equal(table(out, 'documents'), table(cli_out, 'documents'))

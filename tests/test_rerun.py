@@ -6,7 +6,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT, newsstudy
+from conftest import ROOT, newsstudy, table, tables
 
 STORY = [
     "Harbourtown council approved a 240 million euro flood barrier on Tuesday after a four-hour debate.",
@@ -59,24 +59,23 @@ def second_run(tmp_path_factory):
 def _strings(out: Path) -> str:
     "Every text cell of every table, and every report, of a results folder."
     parts = [p.read_text(encoding='utf-8') for p in sorted((out/'report').glob('*.html'))]
-    for p in sorted((out/'tables').glob('*.parquet')):
-        df = pd.read_parquet(p)
+    for df in tables(out).values():
         parts += [str(v) for c in df.columns if df[c].dtype == object for v in df[c].dropna()]
     return '\n'.join(parts)
 
 
 def test_tables_are_those_of_the_second_corpus(second_run):
     out, recs, _ = second_run
-    docs = pd.read_parquet(out/'tables'/'documents.parquet')
+    docs = table(out, 'documents')
     assert sorted(docs.doc_id) == sorted(recs)
-    stories = pd.read_parquet(out/'tables'/'stories.parquet').set_index('doc_id').story_id
+    stories = table(out, 'stories').set_index('doc_id').story_id
     assert stories['orig'] == stories['cut'] == stories['reworded'] != stories['comet'], 'the unrelated story stands alone'
-    cov = pd.read_parquet(out/'tables'/'coverage.parquet').set_index('doc_id').loc[['orig', 'cut', 'reworded']]
+    cov = table(out, 'coverage').set_index('doc_id').loc[['orig', 'cut', 'reworded']]
     assert set(cov.against) == {'orig'}, 'coverage is measured against the reference'
-    parents = pd.read_parquet(out/'tables'/'derivation.parquet').set_index('child').parent
+    parents = table(out, 'derivation').set_index('child').parent
     assert parents['cut'] == parents['reworded'] == 'orig', 'both copies derive from the original'
     assert cov.coverage['orig'] == 1 and cov.coverage['cut'] < 0.85
-    drift = pd.read_parquet(out/'tables'/'drift.parquet')
+    drift = table(out, 'drift')
     assert ((drift.kind == 'number') & drift.evidence.str.contains('almost') & drift.evidence.str.contains('more than')).any()
     run = json.loads((out/'run.json').read_text())
     assert run['parameters'] == {'reference': 'orig'} and sorted(i['file'] for i in run['inputs']) == ['science.json', 'wire.json']
@@ -87,13 +86,13 @@ def test_findings_page_is_computed_for_the_second_corpus(second_run, seed_run):
     page = (out/'report'/'index.html').read_text(encoding='utf-8')
     seed_page = (seed_run[0]/'report'/'index.html').read_text(encoding='utf-8')
     assert '<strong>4 documents</strong>' in page and '<strong>2 stories</strong>' in page
-    cov = pd.read_parquet(out/'tables'/'coverage.parquet').set_index('doc_id').coverage
+    cov = table(out, 'coverage').set_index('doc_id').coverage
     c = cov[['orig', 'cut', 'reworded']].sort_values(ascending=False, kind='stable')
     assert (f'<code>{c.index[0]}</code> carries the most of the story ({c.iloc[0]:.0%} of the reference <code>orig</code>), '
             f'<code>{c.index[-1]}</code> the least ({c.iloc[-1]:.0%})') in page, 'the key findings carry this corpus numbers'
-    sizes = pd.read_parquet(out/'tables'/'stories.parquet').story_id.value_counts()
+    sizes = table(out, 'stories').story_id.value_counts()
     for s in sizes[sizes > 1].index: assert f'href="{s}.html"' in page and (out/'report'/f'{s}.html').exists(), s
-    seed_docs = pd.read_parquet(seed_run[0]/'tables'/'documents.parquet').doc_id
+    seed_docs = table(seed_run[0], 'documents').doc_id
     assert not [d for d in seed_docs if d in page] and any(d in seed_page for d in seed_docs)
 
 
@@ -106,7 +105,7 @@ def test_figures_change_with_the_corpus(second_run, seed_run):
 
 def test_nothing_from_the_seed_corpus_leaks_in(second_run, seed_run):
     out, recs, _ = second_run
-    ents = pd.read_parquet(seed_run[0]/'tables'/'entities.parquet')
+    ents = table(seed_run[0], 'entities')
     ours = ' '.join(r['text'] + ' ' + r['title'] for r in recs.values())
     template = (ROOT/'nbs'/'index.ipynb').read_text()  # the page's own prose names papers and tools
     names = {n for n in ents[ents.label.isin(['person', 'org', 'place', 'outlet', 'group'])].text

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import newsstudy, serve, wait
+from conftest import newsstudy, serve, table, wait
 
 STORY = ["The city council approved the new harbour budget on Monday after a long debate.",
          "Fishermen had asked for new quotas and for repairs to the old pier before the winter storms.",
@@ -71,13 +71,13 @@ def payload_run(tmp_path_factory):
 def test_the_payloads_reach_the_reports(payload_run):
     "The corpus exercises the HTML paths: the payload documents are read, compared in a story and framed."
     import pandas as pd
-    docs = pd.read_parquet(payload_run/'tables'/'documents.parquet')
+    docs = table(payload_run, 'documents')
     assert {Path(n).stem for n in FILE_PAYLOADS} <= set(docs.doc_id) and TITLE in set(docs.title)
     pages = {p.name for p in (payload_run/'report').glob('*.html')}
     assert {'index.html', 'framing.html'} <= pages and len(pages) >= 4, pages  # two story reports at least
-    stories = pd.read_parquet(payload_run/'tables'/'stories.parquet')
+    stories = table(payload_run, 'stories')
     assert stories.groupby('story_id').size().max() >= 3
-    assert len(pd.read_parquet(payload_run/'tables'/'problems.parquet')) == 2
+    assert len(table(payload_run, 'problems')) == 2
 
 
 @pytest.mark.parametrize('raw', RAW)
@@ -152,7 +152,7 @@ def test_story_report_panel_shows_payload_ids_as_text(browser, payload_run):
     "Clicking a sentence of a payload-named version shows its name as text in the panel, not as markup."
     from selenium.webdriver.common.by import By
     import pandas as pd
-    stories = pd.read_parquet(payload_run/'tables'/'stories.parquet')
+    stories = table(payload_run, 'stories')
     report = stories.story_id[stories.doc_id == Path(FILE_PAYLOADS[0]).stem].iloc[0] + '.html'
     with serve(payload_run) as base:
         browser.get(f'{base}/report/{report}')
