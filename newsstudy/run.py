@@ -16,16 +16,16 @@ from . import __version__
 
 # %% auto #0
 __all__ = ['CHECKOUT_HINT', 'TOOLS', 'RESERVED', 'LIMITS', 'KINDS', 'RECORD_FILES', 'OPAQUE', 'EXPORTS', 'FINDINGS',
-           'FINDINGS_PAGE', 'README_NOTE', 'SITE_MARK', 'LazyModule', 'StudyError', 'RunFailed', 'os_error', 'nbs_path',
-           'param_cell', 'has_parameters', 'tool_notebooks', 'stage_notebooks', 'declared_params', 'param_type',
-           'stage_params', 'parse_value', 'as_type', 'check_param', 'check_params', 'md_table', 'params_markdown',
-           'corpus_folder', 'check_corpus', 'input_checksums', 'file_names', 'id_pattern', 'names_document',
-           'check_reference', 'is_results', 'check_out', 'pid_alive', 'temp_prefix', 'temp_pid', 'stale_temps',
-           'clean_stale', 'swap_in', 'StageError', 'directives', 'is_import_cell', 'production_cell',
+           'FINDINGS_PAGE', 'README_NOTE', 'WARM', 'SITE_MARK', 'LazyModule', 'StudyError', 'RunFailed', 'os_error',
+           'nbs_path', 'param_cell', 'has_parameters', 'tool_notebooks', 'stage_notebooks', 'declared_params',
+           'param_type', 'stage_params', 'parse_value', 'as_type', 'check_param', 'check_params', 'md_table',
+           'params_markdown', 'corpus_folder', 'check_corpus', 'input_checksums', 'file_names', 'id_pattern',
+           'names_document', 'check_reference', 'is_results', 'check_out', 'pid_alive', 'temp_prefix', 'temp_pid',
+           'stale_temps', 'clean_stale', 'swap_in', 'StageError', 'directives', 'is_import_cell', 'production_cell',
            'production_notebook', 'run_stage', 'docs_url', 'page_name', 'export_findings', 'readme_text',
-           'write_readme', 'default_corpus', 'prepare_run', 'run_record', 'write_record', 'make_temp',
-           'check_scheduler', 'run_scheduler', 'run_stages', 'keep_failed', 'run_study', 'check_site_dest',
-           'build_site', 'run_command', 'main']
+           'write_readme', 'default_corpus', 'prepare_run', 'run_record', 'write_record', 'make_temp', 'warm_model',
+           'warm_workers', 'check_scheduler', 'run_scheduler', 'run_stages', 'keep_failed', 'run_study',
+           'check_site_dest', 'build_site', 'run_command', 'main']
 
 # %% ../nbs/90_run.ipynb #c046
 class LazyModule:
@@ -598,6 +598,27 @@ def make_temp(out: Path, log) -> Path:
         return Path(tempfile.mkdtemp(prefix=temp_prefix(out), dir=out.parent))
     except OSError as e: raise StudyError(f"cannot write the results folder {out}: {os_error(e)}") from None
 
+# %% ../nbs/90_run.ipynb #n68235cc
+WARM = ('newsstudy.corpus:load_nlp', 'newsstudy.common:load_model', 'newsstudy.language:load_language_model')
+
+def warm_model(loader: str, # a cached model loader, 'module:function'
+              ) -> str:
+    "Call `loader` in this (worker) process, so that the model is loaded before a task needs it."
+    mod, fn = loader.split(':')
+    getattr(importlib.import_module(mod), fn)()
+    return loader
+
+# %% ../nbs/90_run.ipynb #n35b3f92
+def warm_workers(client, # a client of the run's cluster
+                 loaders=WARM, # model loaders to call on every worker, in this order
+                ):
+    "Load the models on every worker in the background, at lower priority than any stage task."
+    from distributed import fire_and_forget
+    for w in client.scheduler_info()['workers']:
+        for i, loader in enumerate(loaders):
+            fire_and_forget(client.submit(warm_model, loader, workers=[w], allow_other_workers=False, pure=False,
+                                          priority=-1 - i, key=f'warm-{i}-{w}'))
+
 # %% ../nbs/90_run.ipynb #s02
 def check_scheduler(scheduler: str, # --scheduler: a running Dask scheduler's address ('' for none)
                    ) -> str:
@@ -616,9 +637,10 @@ def run_scheduler(scheduler: str = '', # a checked scheduler address (`check_sch
     "Yield the address the stages get: `scheduler`, or that of a local cluster started (and closed) here ('': none)."
     if scheduler or not needed: yield scheduler; return
     from newsstudy.common import local_cluster
-    cluster = local_cluster()
-    try: yield cluster.scheduler_address
-    finally: cluster.close()
+    from distributed import Client
+    with local_cluster() as cluster, Client(cluster) as client:
+        warm_workers(client)
+        yield cluster.scheduler_address
 
 # %% ../nbs/90_run.ipynb #c112
 def run_stages(stages, # the stage notebooks, in order
